@@ -1,0 +1,16 @@
+/** Database that global set-up migrates and every test database copies. */
+export const TEMPLATE_DATABASE = 'relance_template';
+
+/** Environment variables through which global set-up reaches processes that tests spawn. */
+export const TEST_ENV = {
+  databaseAdminUrl: 'RELANCE_TEST_DATABASE_ADMIN_URL',
+  temporalCliPath: 'TEMPORAL_CLI_PATH',
+  temporalTestServerPath: 'TEMPORAL_TEST_SERVER_PATH',
+} as const;
+
+/** Returns `url` with its database name replaced by `database`. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

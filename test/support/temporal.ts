@@ -1,0 +1,55 @@
+// Temporal servers for tests: the CLI's dev server for behaviour close to production, and
+// the Java test server when a test needs to skip time.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { inject } from 'vitest';
+
+import { TEST_ENV } from './database-names.js';
+
+// TODO: import these from domain/search-attributes.ts once the domain defines them, so that
+// tests and production register the same keys.
+export const SEARCH_ATTRIBUTES = {
+  InvoiceNumber: 'Keyword',
+  CustomerId: 'Keyword',
+  DunningStage: 'Keyword',
+  DunningStatus: 'Keyword',
+  AmountDue: 'Int',
+  Currency: 'Keyword',
+  NextActionAt: 'Datetime',
+} as const;
+
+/** Returns the Temporal CLI flags that register every custom search attribute. */
+export function searchAttributeArgs(): string[] {
+  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+function knownPath(key: 'temporalCliPath' | 'temporalTestServerPath'): string | undefined {
+  return inject(key) ?? process.env[TEST_ENV[key]] ?? undefined;
+}
+
+/**
+ * Starts the Temporal CLI dev server on 127.0.0.1 with the custom search attributes.
+ * Without a CLI recorded by set-up, the SDK downloads one, which needs internet access.
+ */
+export async function createDevEnvironment(): Promise<TestWorkflowEnvironment> {
+  const cliPath = knownPath('temporalCliPath');
+
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      ...(cliPath ? { executable: { type: 'existing-path', path: cliPath } } : {}),
+      ip: '127.0.0.1',
+      extraArgs: searchAttributeArgs(),
+    },
+  });
+}
+
+/**
+ * Starts the Java time-skipping test server, bound to 127.0.0.1 by the launcher that set-up
+ * builds. Without it, the SDK downloads its own test server, which listens on every interface.
+ */
+export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const testServerPath = knownPath('temporalTestServerPath');
+
+  return TestWorkflowEnvironment.createTimeSkipping(
+    testServerPath ? { server: { executable: { type: 'existing-path', path: testServerPath } } } : {},
+  );
+}
