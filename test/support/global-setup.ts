@@ -10,8 +10,8 @@ import type { TestProject } from 'vitest/node';
 
 import { migrate } from '../../db/migrate.js';
 import { startEmbeddedPostgres } from '../../scripts/postgres.js';
+import { ensureTools } from '../../scripts/tools/manifest.mjs';
 import { TEMPLATE_DATABASE, TEST_ENV, withDatabase } from './database-names.js';
-import { loadTools } from './tools.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -67,7 +67,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
     await createTemplateDatabase(adminUrl);
 
-    const tools = loadTools();
+    const tools = ensureTools();
     const temporalCliPath = tools.temporalCli?.path ?? null;
     const temporalTestServerPath = tools.testServer?.path ?? null;
 
