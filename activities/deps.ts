@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Sql } from '../db/client.js';
+import type { Mailer } from './mailer.js';
+
+/** What the activities need from the worker process. */
+export interface ActivityDeps {
+  sql: Sql;
+  mailer: Mailer;
+  logger: Logger;
+  company: { name: string; siren: string; address: string; senderEmail: string; language: 'fr' | 'en' };
+  portal: { baseUrl: string; secrets: string; linkTtlDays: number };
+}

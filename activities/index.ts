@@ -1,0 +1,23 @@
+import { readCaseContext, readInvoiceBalance } from './balance.js';
+import { insertCaseEvent, insertTask, insertWriteOff, markInvoiceCancelled, recordCaseEnd, upsertCaseProjection } from './case-records.js';
+import type { ActivityDeps } from './deps.js';
+import { performDunningStep } from './steps.js';
+import type { CaseEventInput, CaseProjection, EndCaseInput, OpenTaskInput, PerformStepInput, WriteOffActivityInput } from './types.js';
+
+/** Builds the activities the worker registers, bound to the process's database pool and mailer. */
+export function createActivities(deps: ActivityDeps) {
+  const { sql } = deps;
+  return {
+    loadCaseContext: (input: { invoiceId: string }) => readCaseContext(sql, input.invoiceId),
+    readBalance: (input: { invoiceId: string }) => readInvoiceBalance(sql, input.invoiceId),
+    recordCaseEvent: (input: CaseEventInput) => insertCaseEvent(sql, input),
+    syncCase: (input: CaseProjection) => upsertCaseProjection(sql, input),
+    endCase: (input: EndCaseInput) => recordCaseEnd(sql, input),
+    openTask: (input: OpenTaskInput) => insertTask(sql, input),
+    applyWriteOff: (input: WriteOffActivityInput) => insertWriteOff(sql, input),
+    cancelInvoice: (input: { invoiceId: string; author: string }) => markInvoiceCancelled(sql, input),
+    performStep: (input: PerformStepInput) => performDunningStep(deps, input),
+  };
+}
+
+export type DunningActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import type { Sql } from '../db/client.js';
+import type { Env } from '../config/env.js';
+import { registerOutboxRoutes } from '../web/outbox.js';
+import { ApiError } from './errors.js';
+import { registerCaseRoutes } from './routes/cases.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerLedgerRoutes } from './routes/ledger.js';
+import { registerScenarioRoutes } from './routes/scenarios.js';
+import type { TemporalHandle } from './temporal.js';
+
+export interface AppDeps {
+  env: Env;
+  sql: Sql;
+  temporal: TemporalHandle;
+  logger: Logger;
+}
+
+/** Builds the Fastify application: the /v1 API, the health check and the web pages. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1_048_576 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).type('application/problem+json').send(error.toProblem(request.url));
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((issue) => ({
+        path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+        message: issue.message ?? 'invalid value',
+      }));
+      const problem = new ApiError('validation_failed', `invalid request: ${errors.map((entry) => `${entry.path}: ${entry.message}`).join('; ')}`, { errors });
+      return reply.code(400).type('application/problem+json').send(problem.toProblem(request.url));
+    }
+    if (error instanceof ZodError) {
+      const errors = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      const problem = new ApiError('validation_failed', `invalid value: ${errors.map((entry) => `${entry.path}: ${entry.message}`).join('; ')}`, { errors });
+      return reply.code(400).type('application/problem+json').send(problem.toProblem(request.url));
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      const problem = new ApiError(error.statusCode === 413 ? 'validation_failed' : 'validation_failed', error.message);
+      return reply.code(error.statusCode).type('application/problem+json').send({ ...problem.toProblem(request.url), status: error.statusCode });
+    }
+
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).type('application/problem+json').send({
+      type: 'about:blank',
+      title: 'internal error',
+      status: 500,
+      detail: 'The request failed on the server; nothing was lost. Retry it, and report the time if it fails again.',
+      code: 'internal_error',
+    });
+  });
+
+  registerHealthRoutes(app, deps);
+  registerLedgerRoutes(app, deps);
+  registerCaseRoutes(app, deps);
+  registerScenarioRoutes(app, deps);
+  registerOutboxRoutes(app, deps);
+  return app;
+}

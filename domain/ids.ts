@@ -1,0 +1,14 @@
+// One place builds every workflow id and task queue, so the API, the worker and the
+// tests always agree on them.
+
+export const DUNNING_TASK_QUEUE = 'relance-dunning';
+
+/** The dunning case of one invoice: the id is derived from the invoice, so a repeated start finds the running case. */
+export function dunningCaseWorkflowId(invoiceId: string): string {
+  return `dunning-case-${invoiceId}`;
+}
+
+/** Idempotency key of one action of a case: the same step of the same case always maps to the same key. */
+export function stepActionKey(workflowId: string, stepKey: string, attempt = 0): string {
+  return attempt === 0 ? `${workflowId}/step/${stepKey}` : `${workflowId}/step/${stepKey}/${attempt}`;
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../api/app.js';
+import { escapeHtml, page } from './layout.js';
+
+/** The local outbox: e-mails kept instead of sent when no mail provider is configured, readable like a mail catcher. */
+export function registerOutboxRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/outbox', async (_request, reply) => {
+    const messages = await deps.sql<{ id: string; subject: string | null; status: string; language: string; sent_at: Date; customer: string }[]>`
+      select m.id, m.subject, m.status, m.language, m.sent_at, c.name as customer
+      from messages m join customers c on c.id = m.customer_id
+      where m.channel = 'email' order by m.sent_at desc limit 200`;
+    const rows = messages
+      .map((message) => `<tr><td>${escapeHtml(message.sent_at.toISOString())}</td><td>${escapeHtml(message.customer)}</td>`
+        + `<td><a href="/outbox/${message.id}">${escapeHtml(message.subject ?? '(no subject)')}</a></td><td>${escapeHtml(message.status)}</td></tr>`)
+      .join('');
+    const body = `<h1>Outbox / Boîte d'envoi</h1><p>${messages.length} messages</p>`
+      + `<table><thead><tr><th>Sent / Envoyé</th><th>Customer / Client</th><th>Subject / Objet</th><th>Status / Statut</th></tr></thead><tbody>${rows}</tbody></table>`;
+    return reply.type('text/html; charset=utf-8').send(page('Outbox', body));
+  });
+
+  app.get<{ Params: { id: string } }>('/outbox/:id', async (request, reply) => {
+    if (!/^[0-9a-f-]{36}$/.test(request.params.id)) return reply.code(404).send('Not found');
+    const [message] = await deps.sql<{ html: string | null }[]>`select html from messages where id = ${request.params.id}`;
+    if (!message?.html) return reply.code(404).type('text/plain').send('Message not found / Message introuvable');
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:").send(message.html);
+  });
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, type NativeConnectionOptions, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/client.js';
+import { createActivities } from '../activities/index.js';
+import { OutboxMailer, ResendMailer, type Mailer } from '../activities/mailer.js';
+import { portalSecretOf, type Env } from '../config/env.js';
+import { temporalConnectionOptions } from '../config/temporal.js';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+
+/** Routes the Temporal SDK's own logs (worker and Rust core) into the process's pino logger, once per process. */
+export function installRuntimeLogger(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => {
+      const { message, meta, level } = entry;
+      logger[levels[level]]({ ...meta, sdk: true }, message);
+    }),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}
+
+export function createMailer(env: Env): Mailer {
+  return env.RESEND_API_KEY ? new ResendMailer(env.RESEND_API_KEY, env.RESEND_BASE_URL) : new OutboxMailer();
+}
+
+export interface WorkerOptions {
+  env: Env;
+  sql: Sql;
+  logger: Logger;
+  mailer?: Mailer;
+  connection?: NativeConnection;
+  taskQueue?: string;
+}
+
+/** Creates the worker that runs dunning cases and their activities; the caller runs and shuts it down. */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { env, sql, logger } = options;
+  const connection = options.connection ?? (await NativeConnection.connect((await temporalConnectionOptions(env)) as NativeConnectionOptions));
+  const activities = createActivities({
+    sql,
+    logger,
+    mailer: options.mailer ?? createMailer(env),
+    company: { name: env.COMPANY_NAME, siren: env.COMPANY_SIREN, address: env.COMPANY_ADDRESS, senderEmail: env.COMPANY_SENDER_EMAIL, language: env.COMPANY_LANGUAGE },
+    portal: { baseUrl: env.PORTAL_BASE_URL, secrets: portalSecretOf(env), linkTtlDays: env.PORTAL_LINK_TTL_DAYS },
+  });
+
+  const worker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: options.taskQueue ?? env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: WORKFLOWS_PATH,
+    activities,
+  });
+  return { worker, connection };
+}

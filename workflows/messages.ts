@@ -1,0 +1,36 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  BalanceChangedInput,
+  CaseState,
+  ManualStepInput,
+  OpenDisputeInput,
+  OperatorInput,
+  PauseInput,
+  PromiseToPayInput,
+  ResolveDisputeInput,
+  StepInput,
+  TaskCompletedInput,
+  WriteOffInput,
+} from '../domain/case.js';
+
+// Messages a dunning case accepts. Updates answer the caller with the case state after
+// the change, or reject invalid input before anything is written to history; signals
+// are for facts that need no answer (a payment was recorded, a contact changed).
+
+export const balanceChangedSignal = defineSignal<[BalanceChangedInput]>('balanceChanged');
+export const contactChangedSignal = defineSignal<[]>('contactChanged');
+export const taskCompletedSignal = defineSignal<[TaskCompletedInput]>('taskCompleted');
+
+export const promiseToPayUpdate = defineUpdate<CaseState, [PromiseToPayInput]>('promiseToPay');
+export const openDisputeUpdate = defineUpdate<CaseState, [OpenDisputeInput]>('openDispute');
+export const resolveDisputeUpdate = defineUpdate<CaseState, [ResolveDisputeInput]>('resolveDispute');
+export const pauseUpdate = defineUpdate<CaseState, [PauseInput]>('pause');
+export const resumeUpdate = defineUpdate<CaseState, [OperatorInput]>('resume');
+export const skipStepUpdate = defineUpdate<CaseState, [StepInput]>('skipStep');
+export const escalateUpdate = defineUpdate<CaseState, [OperatorInput]>('escalate');
+export const confirmStepUpdate = defineUpdate<CaseState, [StepInput]>('confirmStep');
+export const markStepDoneUpdate = defineUpdate<CaseState, [ManualStepInput]>('markStepDone');
+export const cancelUpdate = defineUpdate<CaseState, [OperatorInput]>('cancel');
+export const writeOffUpdate = defineUpdate<CaseState, [WriteOffInput]>('writeOff');
+
+export const caseStateQuery = defineQuery<CaseState>('caseState');
