@@ -43,7 +43,7 @@ export function easterSunday(year: number): CalendarDate {
 }
 
 /**
- * The eleven French public holidays of a year, in date order. Alsace-Moselle's Good
+ * Lists the eleven French public holidays of a year, in date order. Alsace-Moselle's Good
  * Friday and 26 December are not included.
  */
 export function frenchPublicHolidays(year: number): PublicHoliday[] {
@@ -64,7 +64,7 @@ export function frenchPublicHolidays(year: number): PublicHoliday[] {
   return holidays.sort((left, right) => left.date.localeCompare(right.date));
 }
 
-// A year's holidays are computed once, because the planner asks about many days of few years.
+// A year's holidays are computed once, because the planner tests many days of few years.
 const holidayDatesByYear = new Map<number, Set<CalendarDate>>();
 
 export function isFrenchPublicHoliday(date: CalendarDate): boolean {
@@ -78,7 +78,7 @@ export function isFrenchPublicHoliday(date: CalendarDate): boolean {
 }
 
 /**
- * Whether steps may be sent on this day. With `businessDaysOnly` false every day is a
+ * Tells whether steps may be sent on this day. With `businessDaysOnly` false every day is a
  * business day. Otherwise Saturdays, Sundays and, with `holidays` 'FR', French public
  * holidays are not.
  */
@@ -97,19 +97,19 @@ function searchBusinessDay(date: CalendarDate, step: 1 | -1, settings: BusinessD
   throw new Error(`no business day within ${MAX_SEARCH_DAYS} days of ${date}: check the calendar settings`);
 }
 
-/** The first business day strictly after `date`. */
+/** Returns the first business day strictly after `date`. */
 export function nextBusinessDay(date: CalendarDate, settings: BusinessDaySettings): CalendarDate {
   return searchBusinessDay(date, 1, settings);
 }
 
-/** The last business day strictly before `date`. */
+/** Returns the last business day strictly before `date`. */
 export function previousBusinessDay(date: CalendarDate, settings: BusinessDaySettings): CalendarDate {
   return searchBusinessDay(date, -1, settings);
 }
 
 /**
- * The date itself when it is a business day, otherwise the next or previous business
- * day as `nonBusinessDayRule` says.
+ * Returns the date itself when it is a business day, otherwise the next or previous
+ * business day, following `nonBusinessDayRule`.
  */
 export function rollToBusinessDay(
   date: CalendarDate,

@@ -163,13 +163,13 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-/** The calendar date that an instant falls on in a time zone. */
+/** Returns the calendar date that an instant falls on in a time zone. */
 export function localDateOf(instant: Date | string, timeZone: string): CalendarDate {
   const wall = wallClockOf(toInstant(instant).getTime(), timeZone);
   return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
 }
 
-/** The local wall-clock time 'HH:MM' of an instant in a time zone. */
+/** Returns the local wall-clock time 'HH:MM' of an instant in a time zone. */
 export function localTimeOf(instant: Date | string, timeZone: string): string {
   const wall = wallClockOf(toInstant(instant).getTime(), timeZone);
   return `${pad(wall.hour)}:${pad(wall.minute)}`;
@@ -191,8 +191,9 @@ export function zonedTimeToInstant(date: CalendarDate, localTime: string, timeZo
   const [hour, minute] = localTime.split(':').map(Number) as [number, number];
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute);
 
-  // Real zones change offset at most once within a day on each side, so the offsets a
-  // day before and a day after bound the two candidate instants.
+  // The offsets a day before and a day after give the two candidate instants.
+  // NOTE: this assumes at most one offset change within a day of the local time, which
+  // holds for the daylight-saving rules of current IANA zones.
   const offsetBefore = offsetAt(wallAsUtc - MS_PER_DAY, timeZone);
   const offsetAfter = offsetAt(wallAsUtc + MS_PER_DAY, timeZone);
   const candidates = [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter]

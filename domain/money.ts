@@ -42,7 +42,7 @@ export function minorUnitDigits(currency: string): number {
   return digits;
 }
 
-/** The exact decimal text of an amount of minor units, "-1234.56" for -123456 EUR. */
+/** Converts minor units to exact decimal text: "-1234.56" for -123456 EUR. */
 export function minorToDecimalString(amountMinor: number, currency: string): string {
   if (!Number.isSafeInteger(amountMinor)) {
     throw new RangeError(`invalid amount ${amountMinor}: expected an integer of minor units`);
@@ -78,9 +78,9 @@ function separatorsFor(text: string, style: DecimalStyle, currency: string): Sep
   if (style === 'fr') return { decimal: ',', groups: [...SPACES, '.'] };
   if (style === 'us') return { decimal: '.', groups: [',', ...SPACES] };
 
-  // auto: the last of ',' and '.' is the decimal separator when both appear; a mark that
-  // appears twice or more is a thousands separator; a single mark followed by exactly
-  // three digits is ambiguous unless the currency has fewer than three decimals.
+  // auto: when both ',' and '.' appear, the last one separates decimals. A mark that
+  // appears twice or more separates thousands. A single mark followed by exactly three
+  // digits is ambiguous unless the currency has fewer than three decimals.
   const commas = text.split(',').length - 1;
   const dots = text.split('.').length - 1;
   const asFrench: Separators = { decimal: ',', groups: [...SPACES, '.'] };
