@@ -28,9 +28,9 @@ function setUpTemporalCli() {
   return cli;
 }
 
-function setUpTestServer(required) {
+async function setUpTestServer(required) {
   try {
-    const testServer = buildTestServer({ toolsDir: TOOLS_DIR, log });
+    const testServer = await buildTestServer({ toolsDir: TOOLS_DIR, log });
     log(`Temporal test server ${testServer.version}: ${testServer.path}`);
     return { path: testServer.path };
   } catch (error) {
@@ -40,7 +40,7 @@ function setUpTestServer(required) {
   }
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   const unknown = args.filter((arg) => arg !== '--test-server');
   if (unknown.length > 0) {
@@ -48,14 +48,14 @@ function main() {
   }
 
   const temporalCli = setUpTemporalCli();
-  const testServer = setUpTestServer(args.includes('--test-server'));
+  const testServer = await setUpTestServer(args.includes('--test-server'));
 
   writeManifest({ temporalCli, testServer });
   log(`Wrote ${MANIFEST_PATH}`);
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   console.error(`[setup] failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

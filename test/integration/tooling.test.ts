@@ -94,7 +94,7 @@ describe('Temporal time-skipping server', () => {
 
     expect(slept).toBe(30);
     expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(serverTimeBefore + 30 * DAY_MS);
-    expect(Date.now() - wallClockBefore).toBeLessThan(30_000);
+    expect(Date.now() - wallClockBefore).toBeLessThan(60_000);
   });
 
   it('listens on loopback only', () => {
