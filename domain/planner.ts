@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isBusinessDay, nextBusinessDay, rollToBusinessDay } from './calendar.js';
+import { isBusinessDay, nextBusinessDay, previousBusinessDay, rollToBusinessDay } from './calendar.js';
 import {
   calendarDateSchema,
   daysBetween,
@@ -101,11 +101,13 @@ export function nextStep(plan: readonly PlannedStep[]): PlannedStep | undefined 
 
 /** Computes the date a day step falls on: due date + offset, moved off non-business days. */
 function anchoredDate(step: ScenarioStep, dueDate: CalendarDate, calendar: CalendarSettings): CalendarDate {
-  const date = addDays(dueDate, step.offsetDays ?? 0);
+  const offsetDays = step.offsetDays ?? 0;
+  const date = addDays(dueDate, offsetDays);
   const rolled = rollToBusinessDay(date, calendar);
 
-  // Moving back must not put a reminder on or before the due date it reminds of.
-  if ((step.offsetDays ?? 0) > 0 && rolled <= dueDate) return nextBusinessDay(date, calendar);
+  // Rolling must keep a reminder after the due date and a courtesy notice before it.
+  if (offsetDays > 0 && rolled <= dueDate) return nextBusinessDay(date, calendar);
+  if (offsetDays < 0 && rolled > dueDate) return previousBusinessDay(date, calendar);
   return rolled;
 }
 

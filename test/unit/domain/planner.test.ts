@@ -72,6 +72,18 @@ describe('planSteps on the French calendar', () => {
     expect(plan[0]?.localDate).toBe('2025-06-02');
   });
 
+  it('keeps courtesy notices before due date', () => {
+    const scenario: ScenarioInput = {
+      ...PARIS_LADDER,
+      steps: [{ key: 'courtesy', offsetDays: -1, channel: 'email', templateKey: 'courtesy', tone: 'courtesy' }],
+    };
+
+    // Due Sunday 2025-06-01: J-1 is Saturday, and the next business day, Monday, is after the due date.
+    const plan = planSteps(parisInput({ scenario, dueDate: '2025-06-01', now: '2025-05-20T08:00:00Z' }));
+    expect(plan[0]?.localDate).toBe('2025-05-30');
+    expect(plan[0]?.status).toBe('planned');
+  });
+
   it('keeps one contact per day', () => {
     const scenario: ScenarioInput = {
       ...PARIS_LADDER,
