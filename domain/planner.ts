@@ -36,7 +36,11 @@ export const planInputSchema = z.object({
   skippedStepKeys: z.array(z.string()).default([]),
   customer: z.object({ segment: z.string().min(1).optional(), isBusiness: z.boolean() }),
   balanceDueMinor: z.number().int(),
-  /** The last customer-facing send of the case, when known: the next one avoids its local day. */
+  /**
+   * The last customer-facing send of the case. The next customer-facing step avoids its
+   * local day. Without it the planner knows only the anchored dates of done steps, so a
+   * step sent late by catch-up could be followed by another on the same day.
+   */
   lastCustomerContactAt: instantSchema.optional(),
 });
 export type PlanInput = z.input<typeof planInputSchema>;
@@ -147,8 +151,8 @@ function checkStepKeys(keys: readonly string[], known: ReadonlySet<string>, fiel
  * before `now` catch up by `scenario.catchUp`, at most one step per send slot:
  * 'first_step' sends each of them, from the first, at successive slots; 'matching_step'
  * marks all but the latest 'missed' and sends that one. A step left behind by a later
- * done step is 'missed'. Demo steps (offsetMinutes) count from `caseStartedAt` and
- * ignore the calendar.
+ * done step is 'missed', and so is a notice before the due date that could only be sent
+ * after it. Demo steps (offsetMinutes) count from `caseStartedAt` and ignore the calendar.
  */
 export function planSteps(rawInput: PlanInput): PlannedStep[] {
   const input = planInputSchema.parse(rawInput);
