@@ -61,7 +61,7 @@ export const accountsReceivableHistoryPreset: CsvPreset = {
     settledDate: ['SettledDate'],
   },
   required: ['customerRef', 'invoiceNumber', 'amount', 'issueDate', 'dueDate'],
-  // countryCode holds numeric codes (391, 406...) that are no ISO 3166 codes, so it is not mapped.
+  // countryCode contains numeric codes (391, 406...) that are no ISO 3166 codes, so it is not mapped.
   ignored: ['countryCode', 'PaperlessDate', 'PaperlessBill', 'DaysToSettle', 'DaysLate'],
   decimalStyle: 'us',
   dateOrder: 'month_first',

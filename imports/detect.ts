@@ -50,8 +50,8 @@ export function detectFormat(head: Buffer): ImportFormat {
 
 /**
  * Imports a file of any supported format into normalized records and a report.
- * Throws ImportFileError when the file cannot be read at all; rows that fail are listed in
- * the report, and in 'all_or_nothing' mode any of them empties the result.
+ * Throws ImportFileError when the file cannot be read at all. Rows that fail are listed in
+ * the report, and in 'all_or_nothing' mode a single one empties the result.
  */
 export async function importFile(source: string | Readable, options: ImportFileOptions): Promise<ImportResult> {
   const input = typeof source === 'string' ? createReadStream(source) : source;

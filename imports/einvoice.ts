@@ -20,8 +20,8 @@ export interface EInvoiceImportOptions {
   paymentTerms?: PaymentTerms;
 }
 
-// UNTDID 1001 document types: commercial, corrected, prepayment, self-billed invoices and
-// information invoices; credit notes, including self-billed ones.
+// UNTDID 1001 document types. Invoices: commercial, corrected, prepayment, self-billed and
+// information invoices. Credit notes: commercial and self-billed ones.
 const invoiceTypeCodes = new Set(['380', '383', '384', '386', '389', '751']);
 const creditNoteTypeCodes = new Set(['381', '261', '262', '396', '532']);
 

@@ -30,7 +30,7 @@ interface Item {
 
 // Customer accounts of the French chart of accounts (PCG): 411 and its sub-accounts.
 const isCustomerAccount = (account: string): boolean => account.startsWith('411');
-// Class 70 is revenue (sales); 51 banks and 53 cash.
+// Class 70 is revenue (sales), class 51 is banks and class 53 is cash.
 const isRevenueAccount = (account: string): boolean => account.startsWith('70');
 const isCashAccount = (account: string): boolean => account.startsWith('51') || account.startsWith('53');
 
@@ -42,7 +42,11 @@ function formatMinor(minor: number): string {
 
 function classifyEntries(lines: FecLine[], options: LedgerOptions): Map<string, EntryRole> {
   const entries = new Map<string, FecLine[]>();
-  for (const line of lines) entries.set(entryKey(line), [...(entries.get(entryKey(line)) ?? []), line]);
+  for (const line of lines) {
+    const entry = entries.get(entryKey(line));
+    if (entry) entry.push(line);
+    else entries.set(entryKey(line), [line]);
+  }
 
   const roles = new Map<string, EntryRole>();
   for (const [key, entryLines] of entries) {
@@ -91,7 +95,9 @@ function applyLettering(items: Item[], builder: ReportBuilder): void {
   for (const item of items) {
     if (item.source.letteringCode === '') continue;
     const key = `${item.customerRef}#${item.source.letteringCode}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
   }
 
   const byDate = (a: Item, b: Item) => a.source.pieceDate.localeCompare(b.source.pieceDate) || a.source.line - b.source.line;

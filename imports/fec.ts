@@ -150,7 +150,7 @@ export function readFecLines(text: string, builder: ReportBuilder, currency: str
 
 /**
  * Imports customers (accounts 411), invoices, credit notes and payments from a FEC.
- * NOTE: the whole file is read into memory; a FEC of a few hundred thousand lines fits.
+ * NOTE: the whole file is read into memory, unlike the CSV import, which streams.
  * TODO: the variant with one Montant column and a Sens (D/C) column is not read yet.
  */
 export async function importFec(input: Readable, options: FecImportOptions): Promise<ImportResult> {

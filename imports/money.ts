@@ -9,14 +9,22 @@ export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && currencyCodes.has(code);
 }
 
+const digitsByCurrency = new Map<string, number>();
+
 /** Number of minor-unit digits of a currency (2 for EUR, 0 for JPY), from the ICU data of Node. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    // Building a NumberFormat costs far more than a row, so each currency is resolved once.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /**
  * Normalizes localized amount text to '-1234.56'. French style takes ',' as the decimal
- * mark and spaces or '.' as thousands separators; US style takes '.' and ','.
+ * mark and spaces or '.' as thousands separators. US style takes '.' and ','.
  * Returns undefined for text that is not a number.
  */
 export function normalizeDecimal(text: string, style: DecimalStyle): string | undefined {

@@ -4,7 +4,7 @@ import { isCalendarDate } from './dates.js';
 import { isCurrencyCode } from './money.js';
 
 // Normalized records produced by every importer. Another layer applies them to the
-// database inside one transaction, so nothing here knows about PostgreSQL.
+// database inside one transaction, so nothing here depends on PostgreSQL.
 
 export const calendarDateSchema = z
   .string()

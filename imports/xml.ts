@@ -6,7 +6,7 @@ export type XmlNode = string | { [key: string]: XmlNode | XmlNode[] | undefined 
 
 /**
  * Parses an e-invoice XML with namespace prefixes removed and attributes under '@name'.
- * A DOCTYPE is rejected outright: e-invoice schemas never declare one, and refusing it
+ * A DOCTYPE is rejected outright because the CII and UBL schemas use none, and rejecting it
  * stops external entities (XXE) and entity expansion ("billion laughs") before parsing.
  */
 export function parseXmlSafely(text: string): Record<string, XmlNode> {

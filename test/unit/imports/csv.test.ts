@@ -167,3 +167,19 @@ describe('broken CSV files', () => {
     await expect(importCsv(streamOf(csv), { mode: 'partial' })).rejects.toThrow(/the CSV cannot be read/);
   });
 });
+
+// The real payment history is not shipped: give its path in RELANCE_AR_CSV to check it.
+describe.runIf(process.env.RELANCE_AR_CSV)('real accounts-receivable history', () => {
+  it('imports every row', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(process.env.RELANCE_AR_CSV!, 'utf8').trim().split(/\r?\n/).slice(1);
+    const totalCents = text.reduce((sum, line) => sum + Math.round(Number(line.split(',')[6]) * 100), 0);
+
+    const result = await importCsv(streamOf(readFileSync(process.env.RELANCE_AR_CSV!)), { mode: 'all_or_nothing', preset: 'accounts-receivable-history', currency: 'USD' });
+
+    expect(result.report.rejected).toEqual([]);
+    expect(result.invoices).toHaveLength(text.length);
+    expect(result.customers).toHaveLength(new Set(text.map((line) => line.split(',')[1])).size);
+    expect(result.invoices.reduce((sum, invoice) => sum + invoice.totalMinor, 0)).toBe(totalCents);
+  });
+});
