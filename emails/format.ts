@@ -18,7 +18,7 @@ export function currencyDecimals(currency: string): number {
   return format.resolvedOptions().maximumFractionDigits ?? 2;
 }
 
-/** Returns true if Intl knows the ISO 4217 currency code. */
+/** Returns true if Intl supports the ISO 4217 currency code. */
 export function isKnownCurrency(currency: string): boolean {
   return Intl.supportedValuesOf('currency').includes(currency);
 }

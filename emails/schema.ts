@@ -8,7 +8,7 @@ import { isKnownCurrency, isValidCalendarDate } from './format.js';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-/** A non-empty single-line text without control characters. */
+/** Builds the schema of a non-empty single-line text without control characters, at most `maxLength` long. */
 export function singleLine(maxLength: number) {
   return z
     .string()
@@ -23,7 +23,7 @@ export const calendarDateSchema = z
   .string()
   .refine(isValidCalendarDate, { error: (issue) => `invalid calendar date "${String(issue.input)}": expected YYYY-MM-DD, for example 2026-12-04` });
 
-/** An ISO 4217 currency code that Intl knows. */
+/** An ISO 4217 currency code that Intl supports. */
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code in capitals, for example EUR')

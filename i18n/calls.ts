@@ -26,7 +26,7 @@ export interface CallMessages {
   ifDisputed: string;
   closing: string;
   outcomeHeading: string;
-  /** What each outcome means, and what the collector records with it. */
+  /** Label of each outcome and the facts the collector records with it. */
   outcomes: Record<CallOutcome, { label: string; record: string }>;
   notesRule: string;
 }

@@ -33,7 +33,7 @@ export const letterMessagesEn: LetterMessages = {
     'In addition, a fixed recovery indemnity of EUR 40 is owed for each invoice paid late (articles L441-10 ' +
     `and D441-5 of the Code de commerce)${indemnities ? `, that is ${indemnities}` : ''}.`,
   paymentInstructions: 'How to pay:',
-  payOnline: (portalUrl) => `You can also pay online from your customer portal: ${portalUrl}`,
+  payOnline: 'You can also pay online from your customer portal:',
   closing: 'Yours faithfully,',
   signatureFor: (creditorName) => `For ${creditorName},`,
   page: (page, pageCount) => `Page ${page}/${pageCount}`,

@@ -32,7 +32,7 @@ export const letterMessagesFr: LetterMessages = {
     'S’y ajoute l’indemnité forfaitaire pour frais de recouvrement de 40 euros due pour chaque facture ' +
     `payée en retard (articles L441-10 et D441-5 du Code de commerce)${indemnities ? `, soit ${indemnities}` : ''}.`,
   paymentInstructions: 'Modalités de règlement :',
-  payOnline: (portalUrl) => `Vous pouvez également régler en ligne depuis votre espace client : ${portalUrl}`,
+  payOnline: 'Vous pouvez également régler en ligne depuis votre espace client :',
   closing: 'Veuillez agréer, Madame, Monsieur, l’expression de nos salutations distinguées.',
   signatureFor: (creditorName) => `Pour ${creditorName},`,
   page: (page, pageCount) => `Page ${page}/${pageCount}`,

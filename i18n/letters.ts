@@ -39,7 +39,8 @@ export interface LetterMessages {
   businessPenalties: (figures: PenaltyFigures) => string;
   businessIndemnity: (figures: PenaltyFigures) => string;
   paymentInstructions: string;
-  payOnline: (portalUrl: string) => string;
+  /** Line introducing the portal's payment page, printed on the line above its URL. */
+  payOnline: string;
   closing: string;
   signatureFor: (creditorName: string) => string;
   page: (page: number, pageCount: number) => string;
