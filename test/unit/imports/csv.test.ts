@@ -67,6 +67,15 @@ describe('generic preset', () => {
     expect(result.invoices.map((invoice) => invoice.issueDate)).toEqual(['2025-12-31', '2026-01-02']);
   });
 
+  it('reads credit notes and disputes', async () => {
+    const csv = 'client;facture;type;facture_origine;devise;montant;reste_du;date_facture;litige\nC1;F-1;facture;;EUR;100,00;100,00;02/01/2026;oui\nC1;AV-1;avoir;F-1;EUR;30,00;0,00;09/01/2026;non\n';
+
+    const result = await importCsv(streamOf(csv), { mode: 'all_or_nothing' });
+
+    expect(result.invoices[0]).toMatchObject({ kind: 'invoice', totalMinor: 10000, amountDueMinor: 10000, disputed: true, issueDate: '2026-01-02' });
+    expect(result.invoices[1]).toMatchObject({ kind: 'credit_note', totalMinor: 3000, amountDueMinor: 0, precedingInvoiceNumber: 'F-1', disputed: false });
+  });
+
   it('detects a tab delimiter', async () => {
     const csv = 'customer_ref\tinvoice_number\tamount\tissue_date\nC1\tF-1\t10,00\t2026-01-15\n';
 
