@@ -92,14 +92,14 @@ describe('embedded PostgreSQL', () => {
   });
 
   it('names the variable for a taken port', async () => {
-    const taken = net.createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const { port } = taken.address() as net.AddressInfo;
+    const portHolder = net.createServer();
+    await new Promise<void>((resolve) => portHolder.listen(0, '127.0.0.1', resolve));
+    const { port } = portHolder.address() as net.AddressInfo;
     try {
       const start = startEmbeddedPostgres({ dataDir: path.join(scratchDir, 'taken'), port });
       await expect(start).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use. Set EMBEDDED_POSTGRES_PORT`);
     } finally {
-      await new Promise((resolve) => taken.close(resolve));
+      await new Promise((resolve) => portHolder.close(resolve));
     }
   });
 });
