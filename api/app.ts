@@ -5,10 +5,13 @@ import { ZodError } from 'zod';
 import type { Sql } from '../db/client.js';
 import type { Env } from '../config/env.js';
 import { registerOutboxRoutes } from '../web/outbox.js';
+import { withPortalTokenRedaction } from '../web/portal/log-redaction.js';
+import { registerPortalRoutes } from '../web/portal/routes.js';
 import { ApiError } from './errors.js';
 import { registerCaseRoutes } from './routes/cases.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
+import { registerPortalLinkRoutes } from './routes/portal.js';
 import { registerScenarioRoutes } from './routes/scenarios.js';
 import type { TemporalHandle } from './temporal.js';
 
@@ -21,7 +24,7 @@ export interface AppDeps {
 
 /** Builds the Fastify application: the /v1 API, the health check and the web pages. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1_048_576 });
+  const app: FastifyInstance = Fastify({ loggerInstance: withPortalTokenRedaction(deps.logger) as FastifyBaseLogger, bodyLimit: 1_048_576 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -61,5 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCaseRoutes(app, deps);
   registerScenarioRoutes(app, deps);
   registerOutboxRoutes(app, deps);
+  registerPortalLinkRoutes(app, deps);
+  registerPortalRoutes(app, deps);
   return app;
 }

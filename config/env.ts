@@ -45,6 +45,10 @@ export const envSchema = z
     COMPANY_LANGUAGE: z.enum(['fr', 'en']).default('fr'),
     COMPANY_IBAN: optionalText,
     COMPANY_BIC: optionalText,
+    /** Online payment page per invoice, with {invoiceNumber}, {amount}, {amountMinor} and {currency} placeholders. */
+    PAYMENT_LINK_URL_TEMPLATE: optionalText.pipe(
+      z.string().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL, for example https://pay.example.com/?ref={invoiceNumber}&amount={amount}').optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if ((env.TEMPORAL_TLS_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_KEY_PATH === undefined)) {
