@@ -33,6 +33,8 @@ export const envSchema = z
     RESEND_API_KEY: optionalText,
     RESEND_BASE_URL: optionalText.pipe(z.url().optional()),
     RESEND_WEBHOOK_SECRET: optionalText,
+    /** Requests per second to the Resend API shared by the worker's sends; Resend's default team limit is 2. */
+    RESEND_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
 
     PORTAL_BASE_URL: z.url().default('http://127.0.0.1:3000/portal'),
     PORTAL_SECRET: z.string().min(32, 'expected at least 32 characters of random text').optional(),

@@ -1,0 +1,174 @@
+import { Resend } from 'resend';
+import { MailDeliveryError, type Mailer, type OutgoingEmail } from './mailer.js';
+
+// The mail provider's rate limit, kept by the worker before each request instead of
+// learnt from 429 answers. Resend allows 2 requests per second per team by default
+// (resend.com/docs/api-reference/introduction, "Rate limit").
+
+/** Maximum e-mails in one POST /emails/batch request, as Resend documents it. */
+export const MAX_BATCH_SIZE = 100;
+
+/**
+ * A token bucket: `ratePerSecond` tokens a second, at most `ratePerSecond` kept in reserve,
+ * so that no second carries more requests than the limit. Takers wait in arrival order.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+  private blockedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly ratePerSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(ratePerSecond > 0)) throw new RangeError(`invalid rate limit ${ratePerSecond} requests per second: expected a positive number`);
+    this.tokens = ratePerSecond;
+    this.refilledAt = now();
+  }
+
+  /** Waits until a request may go out, then spends one token. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.waitForToken());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Holds every taker until `seconds` from now, as a 429 answer's Retry-After asks; the bucket restarts empty. */
+  pauseFor(seconds: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, this.now() + seconds * 1000);
+    this.tokens = 0;
+    this.refilledAt = this.blockedUntil;
+  }
+
+  private async waitForToken(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (now < this.blockedUntil) {
+        await sleep(this.blockedUntil - now);
+        continue;
+      }
+
+      const elapsedSeconds = Math.max(0, now - this.refilledAt) / 1000;
+      this.tokens = Math.min(this.ratePerSecond, this.tokens + elapsedSeconds * this.ratePerSecond);
+      this.refilledAt = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+    }
+  }
+}
+
+/** Sends several e-mails in one provider request; the idempotency key covers the whole request. */
+export interface BatchSender {
+  sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }>;
+}
+
+/** Posts batches to Resend's POST /emails/batch through the SDK; `baseUrl` points it at another server, such as a local fake. */
+export class ResendBatchSender implements BatchSender {
+  private readonly client: Resend;
+
+  constructor(apiKey: string, baseUrl?: string) {
+    this.client = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  }
+
+  async sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }> {
+    const payload = emails.map((email) => ({ from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text }));
+    const { data, error, headers } = await this.client.batch.send(payload, { idempotencyKey });
+    if (data) return { providerMessageIds: data.data.map((entry) => entry.id) };
+    throw deliveryErrorOf(error, headers);
+  }
+}
+
+/** Maps a Resend error answer to a MailDeliveryError the way ResendMailer does for single sends. */
+export function deliveryErrorOf(
+  error: { name?: string; message?: string; statusCode?: number | null } | null,
+  headers: Record<string, string> | null,
+): MailDeliveryError {
+  const status = error?.statusCode ?? null;
+  const name = error?.name ?? 'unknown_error';
+  const detail = `Resend rejected the request (${name}${status ? `, HTTP ${status}` : ''}): ${error?.message ?? 'no message'}`;
+  if (status === 429 || name === 'rate_limit_exceeded') {
+    const retryAfter = Number(headers?.['retry-after']);
+    return new MailDeliveryError('rate_limited', detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  }
+  if (status === 422) return new MailDeliveryError('invalid_recipient', detail);
+  return new MailDeliveryError('transient', detail);
+}
+
+export interface RateLimitedMailerOptions {
+  /** Requests per second shared by every send of this process: RESEND_RATE_LIMIT_PER_SECOND. */
+  ratePerSecond: number;
+  /** A request without an answer after this many milliseconds fails as transient; the retry reuses its idempotency key. */
+  timeoutMs?: number;
+  batchSender?: BatchSender;
+}
+
+/**
+ * Wraps a Mailer so that its sends keep the provider's rate limit. A 429 answer holds
+ * every later send for its Retry-After and is thrown again, so that the e-mail step turns
+ * it into the activity's next retry delay.
+ */
+export class RateLimitedMailer implements Mailer {
+  readonly provider: Mailer['provider'];
+  readonly bucket: TokenBucket;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly inner: Mailer,
+    private readonly options: RateLimitedMailerOptions,
+  ) {
+    this.provider = inner.provider;
+    this.bucket = new TokenBucket(options.ratePerSecond);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  async send(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
+    return this.request(() => this.inner.send(email), email.idempotencyKey);
+  }
+
+  /**
+   * Sends a burst of e-mails in requests of up to 100 through POST /emails/batch, one
+   * token per request. Request `n` carries the idempotency key `${idempotencyKey}/batch/${n}`,
+   * so a retried burst sends nothing twice. Returns the provider ids in the input order.
+   */
+  async sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }> {
+    const sender = this.options.batchSender;
+    if (!sender) throw new Error('sendBatch needs a batchSender: pass a ResendBatchSender in the RateLimitedMailer options');
+
+    const providerMessageIds: string[] = [];
+    for (let start = 0, part = 0; start < emails.length; start += MAX_BATCH_SIZE, part += 1) {
+      const chunk = emails.slice(start, start + MAX_BATCH_SIZE);
+      const key = `${idempotencyKey}/batch/${part}`;
+      const result = await this.request(() => sender.sendBatch(chunk, key), key);
+      providerMessageIds.push(...result.providerMessageIds);
+    }
+    return { providerMessageIds };
+  }
+
+  private async request<T>(call: () => Promise<T>, idempotencyKey: string): Promise<T> {
+    await this.bucket.take();
+
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new MailDeliveryError('transient', `mail provider gave no answer within ${this.timeoutMs} ms for request ${idempotencyKey}: retry with the same idempotency key`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (error) {
+      if (error instanceof MailDeliveryError && error.kind === 'rate_limited') this.bucket.pauseFor(error.retryAfterSeconds ?? 1);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
