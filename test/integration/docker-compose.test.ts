@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { SEARCH_ATTRIBUTES } from '../support/temporal.js';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../domain/search-attributes.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PORTAL_SECRET = 'test-portal-secret-of-at-least-32-characters';
@@ -100,6 +100,6 @@ describe('docker-compose.yml', () => {
     const registered = services['temporal-search-attributes']?.environment?.SEARCH_ATTRIBUTES ?? '';
     const pairs = registered.split(/\s+/).filter((pair) => pair !== '');
 
-    expect(pairs.sort()).toEqual(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => `${name}=${type}`).sort());
+    expect(pairs.sort()).toEqual(SEARCH_ATTRIBUTE_DEFINITIONS.map(({ name, type }) => `${name}=${type}`).sort());
   });
 });

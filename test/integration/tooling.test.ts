@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../scripts/postgres.js';
 import { listeningAddresses, portOf } from '../support/listening.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { SEARCH_ATTRIBUTES, createDevEnvironment, createTimeSkippingEnvironment } from '../support/temporal.js';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../domain/search-attributes.js';
+import { createDevEnvironment, createTimeSkippingEnvironment } from '../support/temporal.js';
 import { sleepForDays } from '../support/workflows/sleep.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -143,7 +144,7 @@ describe('Temporal dev server', () => {
     const response = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' });
     const registered = response.customAttributes ?? {};
 
-    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
+    for (const { name, type } of SEARCH_ATTRIBUTE_DEFINITIONS) {
       const expected = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type.toUpperCase()}` as 'INDEXED_VALUE_TYPE_KEYWORD'];
       expect(registered[name], name).toBe(expected);
     }

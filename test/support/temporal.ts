@@ -3,24 +3,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
 
+import { searchAttributeCliArgs } from '../../domain/search-attributes.js';
 import { TEST_ENV } from './database-names.js';
-
-// TODO: import these from domain/search-attributes.ts once the domain defines them, so that
-// tests and production register the same keys.
-export const SEARCH_ATTRIBUTES = {
-  InvoiceNumber: 'Keyword',
-  CustomerId: 'Keyword',
-  DunningStage: 'Keyword',
-  DunningStatus: 'Keyword',
-  AmountDue: 'Int',
-  Currency: 'Keyword',
-  NextActionAt: 'Datetime',
-} as const;
-
-/** Returns the Temporal CLI flags that register every custom search attribute. */
-export function searchAttributeArgs(): string[] {
-  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
-}
 
 // sdk-core gives an ephemeral server 5 seconds to accept connections, which a loaded
 // machine can exceed even for a quick server; a second attempt usually starts in time.
@@ -53,7 +37,7 @@ export async function createDevEnvironment(): Promise<TestWorkflowEnvironment> {
       server: {
         ...(cliPath ? { executable: { type: 'existing-path', path: cliPath } } : {}),
         ip: '127.0.0.1',
-        extraArgs: searchAttributeArgs(),
+        extraArgs: searchAttributeCliArgs(),
       },
     }),
   );
