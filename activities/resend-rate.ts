@@ -9,8 +9,10 @@ import { MailDeliveryError, type Mailer, type OutgoingEmail } from './mailer.js'
 export const MAX_BATCH_SIZE = 100;
 
 /**
- * A token bucket: `ratePerSecond` tokens a second, at most `ratePerSecond` kept in reserve,
- * so that no second carries more requests than the limit. Takers wait in arrival order.
+ * A token bucket of `ratePerSecond` tokens a second that keeps at most one token in
+ * reserve, so requests leave evenly spaced (500 ms apart at 2 per second) and no
+ * one-second window carries more than the limit. A larger reserve would let a burst
+ * follow a full second's worth of requests. Takers wait in arrival order.
  */
 export class TokenBucket {
   private tokens: number;
@@ -23,7 +25,7 @@ export class TokenBucket {
     private readonly now: () => number = Date.now,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError(`invalid rate limit ${ratePerSecond} requests per second: expected a positive number`);
-    this.tokens = ratePerSecond;
+    this.tokens = 1;
     this.refilledAt = now();
   }
 
@@ -50,7 +52,7 @@ export class TokenBucket {
       }
 
       const elapsedSeconds = Math.max(0, now - this.refilledAt) / 1000;
-      this.tokens = Math.min(this.ratePerSecond, this.tokens + elapsedSeconds * this.ratePerSecond);
+      this.tokens = Math.min(1, this.tokens + elapsedSeconds * this.ratePerSecond);
       this.refilledAt = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
