@@ -3,20 +3,17 @@ import type { EmailCreditor } from './layout.js';
 import { creditorIdentityLines } from './layout.js';
 import type { Statement } from './statement.js';
 import { portalActionUrl } from './statement.js';
+import { overdueText } from './statement-blocks.js';
 
 
 // The plain-text part of each e-mail, written from the same statement as the HTML part
 // rather than converted from it, so that tables read as lines in any mail client.
 
-function overdueLongText(daysOverdue: number, messages: EmailMessages): string {
-  return daysOverdue > 0 ? messages.table.overdueDaysLong(daysOverdue) : messages.table.notYetDue(-daysOverdue);
-}
-
 /** Returns the invoices as text: two lines per invoice, then the total due per currency. */
 export function statementText(statement: Statement, messages: EmailMessages): string {
   const blocks = statement.lines.map((line) =>
     [
-      `- ${messages.table.invoiceLine(line.number, line.issueDate, line.dueDate)} (${overdueLongText(line.daysOverdue, messages)})`,
+      `- ${messages.table.invoiceLine(line.number, line.issueDate, line.dueDate)} (${overdueText(line, messages)})`,
       `  ${messages.table.amountsLine(line.original, line.paid, line.balance)}`,
     ].join('\n'),
   );

@@ -8,16 +8,25 @@ import { portalActionUrl } from './statement.js';
 // HTML blocks of a statement: the invoice table with per-currency totals, the claimed
 // penalties and the portal links. Plain tables, because mail clients ignore most CSS.
 
-const cell = { padding: '6px 8px', borderBottom: '1px solid #e4e7eb', fontSize: '13px', lineHeight: '18px' } as const;
-const headerCell = { ...cell, color: '#52606d', fontWeight: 600, textAlign: 'left' } as const;
-const amountCell = { ...cell, textAlign: 'right', whiteSpace: 'nowrap' } as const;
-const amountHeaderCell = { ...headerCell, textAlign: 'right' } as const;
-const totalCell = { ...amountCell, fontWeight: 700, borderBottom: 'none' } as const;
-const table = { width: '100%', borderCollapse: 'collapse', margin: '8px 0 16px' } as const;
+// Three columns, so the table fits a phone screen: the invoice with its dates below it,
+// the amount with what was paid below it, and the balance. Body rows carry the shortest
+// styles that render the same, because each invoice adds a row: the table sets the
+// font, cells inherit it, and amounts align with the `align` attribute.
+const table = { width: '100%', borderCollapse: 'collapse', margin: '8px 0 16px', fontSize: '14px', lineHeight: '20px' } as const;
+const cell = { padding: '8px 6px', borderBottom: '1px solid #e4e7eb', verticalAlign: 'top' } as const;
+const headerCell = { ...cell, color: '#52606d', fontSize: '13px', fontWeight: 600 } as const;
+const detail = { color: '#52606d', fontSize: '12px', lineHeight: '17px' } as const;
+const totalCell = { padding: '8px 6px', fontWeight: 700 } as const;
 
-/** Returns the text of the overdue column: days past due, or when the invoice falls due. */
+/** Returns how late an invoice is ("45 days overdue"), or when it falls due. */
 export function overdueText(line: StatementLine, messages: EmailMessages): string {
   return line.daysOverdue > 0 ? messages.table.overdueDays(line.daysOverdue) : messages.table.notYetDue(-line.daysOverdue);
+}
+
+/** Returns the dates line under an invoice number: issue date, due date and lateness. */
+export function invoiceDatesText(line: StatementLine, messages: EmailMessages): string {
+  const labels = messages.table;
+  return `${labels.issueDate} ${line.issueDate} · ${labels.dueDate} ${line.dueDate} · ${overdueText(line, messages)}`;
 }
 
 export function InvoiceTable({ statement, messages }: { statement: Statement; messages: EmailMessages }) {
@@ -26,35 +35,45 @@ export function InvoiceTable({ statement, messages }: { statement: Statement; me
     <table style={table} role="presentation" cellPadding={0} cellSpacing={0}>
       <thead>
         <tr>
-          <th style={headerCell}>{labels.invoice}</th>
-          <th style={headerCell}>{labels.issueDate}</th>
-          <th style={headerCell}>{labels.dueDate}</th>
-          <th style={amountHeaderCell}>{labels.daysOverdue}</th>
-          <th style={amountHeaderCell}>{labels.original}</th>
-          <th style={amountHeaderCell}>{labels.paid}</th>
-          <th style={amountHeaderCell}>{labels.balance}</th>
+          <th align="left" style={headerCell}>
+            {labels.invoice}
+          </th>
+          <th align="right" style={headerCell}>
+            {labels.original}
+          </th>
+          <th align="right" style={headerCell}>
+            {labels.balance}
+          </th>
         </tr>
       </thead>
       <tbody>
         {statement.lines.map((line) => (
           <tr key={line.number}>
-            <td style={cell}>{line.number}</td>
-            <td style={{ ...cell, whiteSpace: 'nowrap' }}>{line.issueDate}</td>
-            <td style={{ ...cell, whiteSpace: 'nowrap' }}>{line.dueDate}</td>
-            <td style={amountCell}>{overdueText(line, messages)}</td>
-            <td style={amountCell}>{line.original}</td>
-            <td style={amountCell}>{line.paid}</td>
-            <td style={{ ...amountCell, fontWeight: 600 }}>{line.balance}</td>
+            <td style={cell}>
+              <b style={{ whiteSpace: 'nowrap' }}>{line.number}</b>
+              <br />
+              <span style={detail}>{invoiceDatesText(line, messages)}</span>
+            </td>
+            <td align="right" style={cell}>
+              {line.original}
+              <br />
+              <span style={{ ...detail, whiteSpace: 'nowrap' }}>{`${labels.paid} ${line.paid}`}</span>
+            </td>
+            <td align="right" style={{ ...cell, fontWeight: 700 }}>
+              {line.balance}
+            </td>
           </tr>
         ))}
       </tbody>
       <tfoot>
         {statement.totals.map((total) => (
           <tr key={total.currency}>
-            <td style={{ ...totalCell, textAlign: 'left' }} colSpan={6}>
+            <td align="left" style={totalCell} colSpan={2}>
               {labels.totalDue(total.currency)}
             </td>
-            <td style={totalCell}>{total.due}</td>
+            <td align="right" style={totalCell}>
+              {total.due}
+            </td>
           </tr>
         ))}
       </tfoot>
@@ -74,17 +93,27 @@ export function PenaltyBlock({ statement, messages }: { statement: Statement; me
       <table style={table} role="presentation" cellPadding={0} cellSpacing={0}>
         <thead>
           <tr>
-            <th style={headerCell}>{messages.table.invoice}</th>
-            <th style={amountHeaderCell}>{labels.penalty}</th>
-            <th style={amountHeaderCell}>{labels.indemnity}</th>
+            <th align="left" style={headerCell}>
+              {messages.table.invoice}
+            </th>
+            <th align="right" style={headerCell}>
+              {labels.penalty}
+            </th>
+            <th align="right" style={headerCell}>
+              {labels.indemnity}
+            </th>
           </tr>
         </thead>
         <tbody>
           {statement.penaltyLines.map((line) => (
             <tr key={line.invoiceNumber}>
               <td style={cell}>{line.invoiceNumber}</td>
-              <td style={amountCell}>{line.penalty}</td>
-              <td style={amountCell}>{line.indemnity}</td>
+              <td align="right" style={cell}>
+                {line.penalty}
+              </td>
+              <td align="right" style={cell}>
+                {line.indemnity}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -30,15 +30,12 @@ export interface EmailMessages {
     invoice: string;
     issueDate: string;
     dueDate: string;
-    daysOverdue: string;
     original: string;
     paid: string;
     balance: string;
-    /** Cell text for an invoice `days` days past due. */
+    /** Lateness of an invoice `days` days past due. */
     overdueDays: (days: number) => string;
-    /** Text-part wording of an invoice `days` days past due. */
-    overdueDaysLong: (days: number) => string;
-    /** Cell text for an invoice due in `days` days (zero: due today). */
+    /** Wording for an invoice due in `days` days (zero: due today). */
     notYetDue: (days: number) => string;
     /** Label of the total balance due in one currency. */
     totalDue: (currency: string) => string;

@@ -44,6 +44,18 @@ describe('renderReminderEmail', () => {
     }
   }
 
+  it('stays under 50 KB for 50 invoices', async () => {
+    const invoices = Array.from({ length: 50 }, (_, index) => ({
+      ...threeEuroInvoices[0]!,
+      number: `F-2026-${String(index + 1).padStart(4, '0')}`,
+    }));
+
+    const email = await renderReminderEmail(reminderProps({ tone: 'firm', invoices }));
+
+    expect(Buffer.byteLength(email.html, 'utf8')).toBeLessThan(MAX_HTML_BYTES);
+    expect(email.html).toContain('F-2026-0050');
+  });
+
   it('links only to the portal pages', async () => {
     const email = await renderReminderEmail(reminderProps({ tone: 'firm' }));
 
