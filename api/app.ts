@@ -8,6 +8,16 @@ import { registerOutboxRoutes } from '../web/outbox.js';
 import { withPortalTokenRedaction } from '../web/portal/log-redaction.js';
 import { registerPortalRoutes } from '../web/portal/routes.js';
 import { ApiError } from './errors.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerIdempotency } from './plugins/idempotency.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerCaseListRoutes } from './routes/case-lists.js';
+import { registerCustomerRoutes } from './routes/customers.js';
+import { registerImportRoutes } from './routes/imports.js';
+import { registerInvoiceRoutes } from './routes/invoices.js';
+import { registerPaymentRoutes } from './routes/payments.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerCaseRoutes } from './routes/cases.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
@@ -59,10 +69,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
 
+  // The OpenAPI document collects routes as they are added, and the key check, rate limit
+  // and idempotency hooks apply to routes added after them: keep these first.
+  await registerOpenApi(app);
+  await registerAuth(app, deps);
+  registerIdempotency(app, deps);
+
   registerHealthRoutes(app, deps);
   registerLedgerRoutes(app, deps);
   registerCaseRoutes(app, deps);
   registerScenarioRoutes(app, deps);
+  registerCustomerRoutes(app, deps);
+  registerInvoiceRoutes(app, deps);
+  registerCaseListRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
+  registerImportRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
+  registerApiKeyRoutes(app, deps);
   registerOutboxRoutes(app, deps);
   registerPortalLinkRoutes(app, deps);
   registerPortalRoutes(app, deps);

@@ -56,3 +56,126 @@ export const paymentInputSchema = z.object({
 export type PaymentInput = z.infer<typeof paymentInputSchema>;
 
 export const idParamsSchema = z.object({ id: z.uuid() });
+
+// ---------------------------------------------------------------------------
+// Response schemas. Timestamps are UTC instants (ISO 8601); dates are YYYY-MM-DD.
+
+export const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('RFC 9457 problem details');
+
+/** Problem details for every error status a route may return. */
+export const errorResponses = { '4xx': problemSchema, '5xx': problemSchema } as const;
+
+export const customerSchema = z.object({
+  id: z.uuid(),
+  externalRef: z.string(),
+  name: z.string(),
+  siren: z.string().nullable(),
+  vatNumber: z.string().nullable(),
+  isBusiness: z.boolean(),
+  language: z.string(),
+  timeZone: z.string(),
+  segment: z.string().nullable(),
+  scenarioId: z.string().nullable(),
+  address: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const invoiceStatusSchema = z.enum(['open', 'paid', 'written_off', 'cancelled', 'used']).describe('open: amount due above zero; paid; written_off; cancelled; used: a credit note fully allocated');
+
+export const invoiceSchema = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  customerRef: z.string(),
+  kind: z.enum(['invoice', 'credit_note']),
+  number: z.string(),
+  currency: z.string(),
+  totalMinor: z.number().int(),
+  amountDueMinor: z.number().int().describe('Still owed on an invoice, or not yet allocated on a credit note'),
+  paidMinor: z.number().int(),
+  creditedMinor: z.number().int(),
+  writtenOffMinor: z.number().int(),
+  status: invoiceStatusSchema,
+  issueDate: z.string(),
+  dueDate: z.string(),
+  daysOverdue: z.number().int().describe("Days past the due date in the customer's time zone while open; 0 otherwise"),
+  caseStatus: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const caseSummarySchema = z.object({
+  workflowId: z.string(),
+  invoiceId: z.uuid(),
+  invoiceNumber: z.string(),
+  customerId: z.uuid(),
+  customerRef: z.string(),
+  scenarioId: z.string(),
+  scenarioVersion: z.number().int(),
+  status: z.string(),
+  stage: z.string().nullable(),
+  terminalState: z.string().nullable(),
+  amountDueMinor: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  dueDate: z.string(),
+  daysOverdue: z.number().int(),
+  nextActionAt: z.date().nullable(),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+});
+
+export const paymentSchema = z.object({
+  id: z.uuid(),
+  customerRef: z.string(),
+  customerId: z.uuid().nullable(),
+  reference: z.string(),
+  amountMinor: z.number().int(),
+  allocatedMinor: z.number().int(),
+  unallocatedMinor: z.number().int().describe('Not allocated to any invoice: on-account cash'),
+  currency: z.string(),
+  receivedOn: z.string(),
+  invoiceNumber: z.string().nullable(),
+  reversedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const allocationSchema = z.object({
+  id: z.uuid(),
+  invoiceId: z.uuid(),
+  invoiceNumber: z.string(),
+  amountMinor: z.number().int(),
+  createdAt: z.date(),
+});
+
+/** One page of a list: `nextCursor` is null on the last page. */
+export function pageSchema<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Stored rows returned by the POST routes of the ledger, in their database column names. */
+export const storedCustomerSchema = z.object({
+  id: z.uuid(),
+  external_ref: z.string(),
+  name: z.string(),
+  language: z.string(),
+  time_zone: z.string(),
+  scenario_id: z.string().nullable(),
+});
+
+export const storedInvoiceSchema = z.object({
+  id: z.uuid(),
+  customer_id: z.uuid(),
+  number: z.string(),
+  currency: z.string(),
+  total_minor: z.number().int(),
+  scenario_id: z.string().nullable(),
+});

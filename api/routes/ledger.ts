@@ -1,21 +1,40 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { customerInputSchema, invoiceInputSchema, paymentInputSchema } from '../schemas.js';
+import { customerInputSchema, errorResponses, invoiceInputSchema, paymentInputSchema, storedCustomerSchema, storedInvoiceSchema } from '../schemas.js';
 import { findCustomerByRef, insertInvoice, notifyBalanceChanged, recordPayment, upsertCustomer } from '../services/ledger.js';
 import { startCaseForInvoice } from '../services/cases.js';
+
+const invoiceResponseSchema = z.object({ invoice: storedInvoiceSchema, workflowId: z.string().nullable() });
+const paymentResponseSchema = z.object({ paymentId: z.uuid(), created: z.boolean(), invoiceId: z.uuid().nullable() });
 
 export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { sql, temporal } = deps;
 
-  routes.post('/v1/customers', { schema: { body: customerInputSchema, tags: ['customers'] } }, async (request, reply) => {
+  routes.post('/v1/customers', {
+    schema: {
+      summary: 'Create or update a customer by its external reference',
+      tags: ['customers'],
+      body: customerInputSchema,
+      response: { 200: z.object({ customer: storedCustomerSchema }), 201: z.object({ customer: storedCustomerSchema }), ...errorResponses },
+    },
+  }, async (request, reply) => {
     const { customer, created } = await upsertCustomer(sql, request.body);
     request.log.info({ customerId: customer.id }, created ? 'customer created' : 'customer updated');
     return reply.code(created ? 201 : 200).send({ customer });
   });
 
-  routes.post('/v1/invoices', { schema: { body: invoiceInputSchema, tags: ['invoices'] } }, async (request, reply) => {
+  routes.post('/v1/invoices', {
+    schema: {
+      summary: 'Store an invoice or credit note and start its case',
+      description: 'Stored once per customer and number: the same document again answers 200, other values for a stored number 409.',
+      tags: ['invoices'],
+      body: invoiceInputSchema,
+      response: { 200: invoiceResponseSchema, 201: invoiceResponseSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
     const customer = await findCustomerByRef(sql, request.body.customerRef);
     const { invoice, created } = await insertInvoice(sql, customer, request.body);
 
@@ -31,7 +50,15 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void 
     return reply.code(created ? 201 : 200).send({ invoice, workflowId });
   });
 
-  routes.post('/v1/payments', { schema: { body: paymentInputSchema, tags: ['payments'] } }, async (request, reply) => {
+  routes.post('/v1/payments', {
+    schema: {
+      summary: 'Record a payment',
+      description: 'Stored once per customer reference and payment reference; the invoice it names is woken to re-read its balance.',
+      tags: ['payments'],
+      body: paymentInputSchema,
+      response: { 200: paymentResponseSchema, 201: paymentResponseSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
     const result = await recordPayment(sql, temporal, request.log, request.body);
     request.log.info({ paymentId: result.paymentId, invoiceId: result.invoiceId }, result.created ? 'payment recorded' : 'payment already recorded');
     return reply.code(result.created ? 201 : 200).send(result);

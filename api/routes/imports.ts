@@ -1,0 +1,97 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+import { ImportFileError, importFormatSchema } from '../../imports/records.js';
+import type { AppDeps } from '../app.js';
+import { ApiError } from '../errors.js';
+import { errorResponses } from '../schemas.js';
+import { startCaseForInvoice } from '../services/cases.js';
+import { importIntoLedger } from '../services/imports.js';
+
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
+const countsSchema = z.object({ customers: z.number().int(), invoices: z.number().int(), creditNotes: z.number().int(), payments: z.number().int() });
+
+export const importReportSchema = z.object({
+  format: importFormatSchema,
+  mode: z.enum(['all_or_nothing', 'partial']),
+  committed: z.boolean().describe('false when an all-or-nothing import had a rejected row and wrote nothing'),
+  rows: z.number().int(),
+  created: countsSchema.extend({ allocations: z.number().int() }),
+  updated: z.object({ customers: z.number().int(), invoices: z.number().int() }),
+  unchanged: countsSchema,
+  rejected: z.array(z.object({ line: z.number().int().describe('Line in the file; 0 when the record has none'), reason: z.string() })),
+  warnings: z.array(z.object({ line: z.number().int().optional(), message: z.string() })),
+  casesStarted: z.number().int(),
+});
+
+const importQuerySchema = z.object({
+  format: importFormatSchema.optional().describe('Detected from the content when absent'),
+  preset: z.string().trim().min(1).max(60).optional().describe('CSV column preset'),
+  mode: z.enum(['all_or_nothing', 'partial']).default('all_or_nothing'),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('Currency of rows without one'),
+  paymentTermsDays: z.coerce.number().int().min(0).max(365).optional(),
+  startCases: z.enum(['true', 'false']).default('false').describe('Start the dunning case of each new open invoice'),
+});
+
+export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { sql, temporal } = deps;
+
+  void app.register(async (scoped) => {
+    if (!scoped.hasRequestDecorator('isMultipart')) await scoped.register(multipart, { limits: { files: 1, fileSize: MAX_FILE_BYTES } });
+    const routes = scoped.withTypeProvider<ZodTypeProvider>();
+
+    routes.post(
+      '/v1/imports',
+      {
+        schema: {
+          summary: 'Import customers, invoices, credit notes and payments from a file',
+          description:
+            'multipart/form-data with one file field: CSV, FEC, Factur-X PDF, CII or UBL XML. The file is streamed. A re-import changes nothing (natural keys). ' +
+            'In all_or_nothing mode a rejected row writes nothing and answers 400 with the report; in partial mode good rows are committed and bad rows listed.',
+          tags: ['imports'],
+          consumes: ['multipart/form-data'],
+          querystring: importQuerySchema,
+          response: { 200: importReportSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        if (!request.isMultipart()) throw new ApiError('validation_failed', 'send the file as multipart/form-data with one file field');
+        const file = await request.file();
+        if (!file) throw new ApiError('validation_failed', 'the multipart body has no file: add one file field');
+        const query = request.query;
+
+        let report;
+        try {
+          report = await importIntoLedger(sql, file.file, {
+            format: query.format,
+            preset: query.preset,
+            mode: query.mode,
+            currency: query.currency,
+            paymentTermsDays: query.paymentTermsDays,
+          });
+        } catch (error) {
+          if (error instanceof ImportFileError) throw new ApiError('validation_failed', `${file.filename}: ${error.message}`, { reason: error.code });
+          throw error;
+        }
+        if (file.file.truncated) throw new ApiError('validation_failed', `${file.filename} is larger than ${MAX_FILE_BYTES} bytes: split it`);
+
+        let casesStarted = 0;
+        if (report.committed && query.startCases === 'true') {
+          for (const invoiceId of report.openInvoiceIds) {
+            await startCaseForInvoice(sql, temporal, invoiceId);
+            casesStarted += 1;
+          }
+        }
+        const { openInvoiceIds: _openInvoiceIds, ...rest } = report;
+        request.log.info({ file: file.filename, format: report.format, committed: report.committed, created: report.created, rejected: report.rejected.length }, 'import applied');
+        if (!report.committed && report.rejected.length > 0) {
+          throw new ApiError('validation_failed', `${file.filename}: ${report.rejected.length} row(s) rejected, nothing imported: fix them, or import with mode=partial`, { report: { ...rest, casesStarted } });
+        }
+        return { ...rest, casesStarted };
+      },
+    );
+  });
+}

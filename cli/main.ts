@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+
+import { apiKeyCommand } from './commands/api-key.js';
+import { importCommand } from './commands/import.js';
+import { plannedCommands } from './commands/planned.js';
+
+const program = new Command('relance')
+  .description('Relance credit management from the command line. Reads DATABASE_URL, or the embedded PostgreSQL that `npm start` runs.')
+  .showHelpAfterError();
+
+program.addCommand(importCommand());
+program.addCommand(apiKeyCommand());
+for (const command of plannedCommands()) program.addCommand(command);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`relance: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}
