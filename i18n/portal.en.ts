@@ -101,7 +101,7 @@ export const portalMessagesEn: PortalMessages = {
     nothingToPromise: 'No open invoice can take a promise to pay.',
     resultHeading: 'Promise to pay recorded',
     resultIntro: (date) => `Thank you. We have recorded your promise to pay by ${date}.`,
-    confirmationSent: 'A confirmation was sent by e-mail to your contacts on file.',
+    confirmationSent: 'A confirmation was sent to the e-mail address we have on file for your company.',
   },
 
   dispute: {
@@ -173,11 +173,11 @@ export const portalMessagesEn: PortalMessages = {
     invalidTitle: 'Link not valid',
     invalid: 'This link is not valid. Use the link from your latest e-mail, or contact us for a new one.',
     expiredTitle: 'This link has expired',
-    expired: 'For your security, links to your account expire. We can send a new link to the e-mail addresses we have on file for your company.',
-    revoked: 'This link has been replaced by a newer one. We can send a new link to the e-mail addresses we have on file for your company.',
+    expired: 'For your security, links to your account expire. We can send a new link to the e-mail address we have on file for your company.',
+    revoked: 'This link has been replaced by a newer one. We can send a new link to the e-mail address we have on file for your company.',
     sendFresh: 'Send me a new link',
     sentTitle: 'New link sent',
-    sent: 'A new link was sent to the e-mail addresses we have on file for your company.',
+    sent: 'A new link was sent to the e-mail address we have on file for your company.',
     noContact: 'We have no e-mail address on file for your company. Please contact us.',
     tooMany: 'A new link was sent recently. Check your inbox, or try again in an hour.',
   },

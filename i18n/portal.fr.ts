@@ -101,7 +101,7 @@ export const portalMessagesFr: PortalMessages = {
     nothingToPromise: 'Aucune facture ouverte ne peut recevoir de promesse de paiement.',
     resultHeading: 'Promesse de paiement enregistrée',
     resultIntro: (date) => `Merci. Nous avons enregistré votre promesse de payer au plus tard le ${date}.`,
-    confirmationSent: 'Une confirmation a été envoyée par e-mail à vos contacts enregistrés.',
+    confirmationSent: 'Une confirmation a été envoyée à l’adresse e-mail enregistrée pour votre société.',
   },
 
   dispute: {
@@ -173,11 +173,11 @@ export const portalMessagesFr: PortalMessages = {
     invalidTitle: 'Lien non valide',
     invalid: 'Ce lien n’est pas valide. Utilisez le lien de votre dernier e-mail, ou contactez-nous pour en obtenir un nouveau.',
     expiredTitle: 'Ce lien a expiré',
-    expired: 'Pour votre sécurité, les liens vers votre compte expirent. Nous pouvons envoyer un nouveau lien aux adresses e-mail enregistrées pour votre société.',
-    revoked: 'Ce lien a été remplacé par un plus récent. Nous pouvons envoyer un nouveau lien aux adresses e-mail enregistrées pour votre société.',
+    expired: 'Pour votre sécurité, les liens vers votre compte expirent. Nous pouvons envoyer un nouveau lien à l’adresse e-mail enregistrée pour votre société.',
+    revoked: 'Ce lien a été remplacé par un plus récent. Nous pouvons envoyer un nouveau lien à l’adresse e-mail enregistrée pour votre société.',
     sendFresh: 'M’envoyer un nouveau lien',
     sentTitle: 'Nouveau lien envoyé',
-    sent: 'Un nouveau lien a été envoyé aux adresses e-mail enregistrées pour votre société.',
+    sent: 'Un nouveau lien a été envoyé à l’adresse e-mail enregistrée pour votre société.',
     noContact: 'Nous n’avons aucune adresse e-mail enregistrée pour votre société. Merci de nous contacter.',
     tooMany: 'Un nouveau lien a été envoyé récemment. Consultez votre messagerie, ou réessayez dans une heure.',
   },

@@ -1,7 +1,8 @@
 // A running portal for tests: a Temporal dev server, a test database, a real worker and
-// the API from buildApp listening on port 0, with every log line captured.
+// the API from buildApp listening on a free port, with every log line captured.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -38,7 +39,17 @@ export interface PortalStack {
 
 export const TEST_PORTAL_SECRET = 'portal-test-secret-0123456789abcdefghijklmnop';
 
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Starts the stack; PORTAL_BASE_URL points at the port the API listens on, so links in e-mails open this portal. */
 export async function startPortalStack(extraEnv: Record<string, string> = {}): Promise<PortalStack> {
+  const port = await freePort();
   const temporalEnv: TestWorkflowEnvironment = await createDevEnvironment();
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'relance-portal-'));
@@ -53,6 +64,7 @@ export async function startPortalStack(extraEnv: Record<string, string> = {}): P
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: dataDir,
     PORTAL_SECRET: TEST_PORTAL_SECRET,
+    PORTAL_BASE_URL: `http://127.0.0.1:${port}/portal`,
     COMPANY_IBAN: 'FR7630006000011234567890189',
     COMPANY_BIC: 'AGRIFRPPXXX',
     ...extraEnv,
@@ -63,9 +75,7 @@ export async function startPortalStack(extraEnv: Record<string, string> = {}): P
   const running = worker.run();
 
   const app = await buildApp({ env, sql: db.sql, temporal, logger });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  await app.listen({ host: '127.0.0.1', port });
 
   const apiHeaders = await adminHeaders(db);
   return {

@@ -9,7 +9,8 @@ import { portalMessages, type PortalLanguage } from './messages.js';
 import { linkRequestBody, messageBody, staleLinkBody } from './views/notices.js';
 
 // An expired or revoked link leads to a page that sends a fresh link to the contact on
-// file, never to an address typed in. Requests are limited per customer, so the page
+// file that reminders go to (one recipient, to keep each e-mail's footprint low), never
+// to an address typed in. Requests are limited per customer, so the page
 // cannot be used to flood a mailbox.
 
 export const LINK_REQUESTS_PER_HOUR = 3;
@@ -67,7 +68,7 @@ export async function handleLinkRequest(
   stale: { customer: PortalCustomer; language: PortalLanguage; fields: Record<string, unknown> },
 ): Promise<FastifyReply> {
   const labels = portalMessages(stale.language);
-  const shell = { language: stale.language, basePath: null, currentPath: pathOf(request) };
+  const shell = { language: stale.language, basePath: null, currentPath: pathOf(request).replace(/\/link$/, '') };
   const formId = typeof stale.fields.form === 'string' ? stale.fields.form : '';
   const csrf = typeof stale.fields.csrf === 'string' ? stale.fields.csrf : '';
   if (!checkCsrf(request, formId, csrf, deps.secrets)) {

@@ -27,6 +27,7 @@ nav.sections a[aria-current]{font-weight:600;color:#0b4f9c;box-shadow:inset 0 -3
 main{max-width:64rem;margin:0 auto;padding:1rem}
 h1{font-size:1.45rem;margin:.5rem 0 .25rem;color:#102a43}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem;color:#102a43}
+section>h2:first-child{margin-top:0}
 .muted{color:#52606d}
 section,.card{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:1rem;margin:1rem 0}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
@@ -64,6 +65,8 @@ table.cards tr{display:block;border:1px solid #d9e2ec;border-radius:6px;margin:0
 table.cards td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.25rem 0;text-align:right}
 table.cards td::before{content:attr(data-label);font-weight:600;text-align:left;color:#334e68}
 table.cards tfoot tr{border-color:#102a43}
+table.cards td.total-label{display:none}
+.cards .button{padding:.45rem .9rem}
 dl.kv{grid-template-columns:1fr}
 dl.kv dd{margin:0 0 .5rem}
 }`

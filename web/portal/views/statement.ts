@@ -47,8 +47,8 @@ function openTable(account: Account, basePath: string, language: PortalLanguage)
 
   const totals = totalsByCurrency(account.open.map((invoice) => [invoice.currency, invoice.balance.dueMinor]));
   const footer = [...totals]
-    .map(([currency, total]) => `<tr><td colspan="6" data-label="${escapeHtml(labels.totalDue(currency))}">${escapeHtml(labels.totalDue(currency))}</td>`
-      + `<td class="num" colspan="3">${money(total, currency)}</td></tr>`)
+    .map(([currency, total]) => `<tr><td colspan="6" class="total-label">${escapeHtml(labels.totalDue(currency))}</td>`
+      + `<td class="num" colspan="3" data-label="${escapeHtml(labels.totalDue(currency))}">${money(total, currency)}</td></tr>`)
     .join('');
   return '<table class="cards"><caption class="muted" style="text-align:left">' + escapeHtml(labels.asOf(formatShortDate(account.asOfDate, language))) + '</caption>'
     + `<thead><tr><th scope="col">${escapeHtml(labels.invoice)}</th><th scope="col">${escapeHtml(labels.issueDate)}</th><th scope="col">${escapeHtml(labels.dueDate)}</th>`
@@ -110,13 +110,15 @@ function historySections(account: Account, language: PortalLanguage, timeZone: s
         + cell(labels.invoices, escapeHtml(reminder.invoiceNumbers.join(', '))) + '</tr>').join('')
       + '</tbody></table>';
 
+  // French puts a space before the colon.
+  const colon = language === 'fr' ? ' : ' : ': ';
   const answerText = (type: string, data: Record<string, unknown>) => {
     const name = messages.answerTypes[type] ?? type;
     if (type === 'promise_made' && typeof data.promisedDate === 'string' && typeof data.amountMinor === 'number' && typeof data.currency === 'string') {
-      return `${name}: ${formatShortDate(data.promisedDate, language)}, ${formatMoney(data.amountMinor, data.currency, language)}`;
+      return `${name}${colon}${formatShortDate(data.promisedDate, language)}, ${formatMoney(data.amountMinor, data.currency, language)}`;
     }
     if (type === 'dispute_opened' && typeof data.reason === 'string') {
-      return `${name}: ${messages.disputeReasons[data.reason as keyof typeof messages.disputeReasons] ?? data.reason}`;
+      return `${name}${colon}${messages.disputeReasons[data.reason as keyof typeof messages.disputeReasons] ?? data.reason}`;
     }
     return name;
   };
