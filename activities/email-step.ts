@@ -89,10 +89,10 @@ export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput)
   const messageId = await sql.begin(async (transaction) => {
     const [message] = await transaction<{ id: string }[]>`
       insert into messages (idempotency_key, channel, customer_id, contact_id, status, provider, provider_message_id,
-                            language, subject, html, text_body, size_bytes)
+                            language, subject, html, text_body, size_bytes, sent_at)
       values (${input.idempotencyKey}, 'email', ${input.customerId}, ${recipient.contactId},
               ${mailer.provider === 'outbox' ? 'outbox' : 'sent'}, ${mailer.provider}, ${providerMessageId},
-              ${recipient.language}, ${rendered.subject}, ${rendered.html}, ${rendered.text}, ${sizeBytes})
+              ${recipient.language}, ${rendered.subject}, ${rendered.html}, ${rendered.text}, ${sizeBytes}, ${input.actedAt})
       on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
       returning id`;
     if (!message) throw new Error(`message ${input.idempotencyKey} could not be stored`);
@@ -125,14 +125,14 @@ async function recordNotDeliverable(
 ): Promise<StepOutcome> {
   const { sql } = deps;
   const [message] = await sql<{ id: string }[]>`
-    insert into messages (idempotency_key, channel, customer_id, contact_id, status, provider, language, failure_reason)
-    values (${input.idempotencyKey}, 'email', ${input.customerId}, ${contactId ?? null}, 'not_deliverable', ${deps.mailer.provider}, ${language}, ${reason})
+    insert into messages (idempotency_key, channel, customer_id, contact_id, status, provider, language, failure_reason, sent_at)
+    values (${input.idempotencyKey}, 'email', ${input.customerId}, ${contactId ?? null}, 'not_deliverable', ${deps.mailer.provider}, ${language}, ${reason}, ${input.actedAt})
     on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id`;
   await sql`
     insert into tasks (idempotency_key, kind, workflow_id, invoice_id, customer_id, step_key, due_at, data)
     values (${`${input.idempotencyKey}/not-deliverable`}, 'not_deliverable', ${input.workflowId}, ${input.invoiceId}, ${input.customerId},
-            ${input.step.key}, now(), ${sql.json({ channel: 'email', reason } as never)})
+            ${input.step.key}, ${input.actedAt}, ${sql.json({ channel: 'email', reason } as never)})
     on conflict (idempotency_key) do nothing`;
   deps.logger.warn({ workflowId: input.workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: input.step.key }, 'reminder not deliverable; task opened for a collector');
   return { outcome: 'not_deliverable', messageId: message?.id, detail: reason };

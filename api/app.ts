@@ -18,11 +18,15 @@ import { registerImportRoutes } from './routes/imports.js';
 import { registerInvoiceRoutes } from './routes/invoices.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerCarbonRoutes } from './routes/carbon.js';
 import { registerCaseRoutes } from './routes/cases.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
+import { registerPrintQueueRoutes } from './routes/print-queue.js';
+import { registerResendWebhookRoutes } from './routes/resend-webhook.js';
 import { registerPortalLinkRoutes } from './routes/portal.js';
 import { registerScenarioRoutes } from './routes/scenarios.js';
+import { registerTaskRoutes } from './routes/tasks.js';
 import type { TemporalHandle } from './temporal.js';
 
 export interface AppDeps {
@@ -79,6 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLedgerRoutes(app, deps);
   registerCaseRoutes(app, deps);
   registerScenarioRoutes(app, deps);
+  registerTaskRoutes(app, deps);
+  registerPrintQueueRoutes(app, deps);
+  registerResendWebhookRoutes(app, deps);
+  registerCarbonRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   registerInvoiceRoutes(app, deps);
   registerCaseListRoutes(app, deps);

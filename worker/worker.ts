@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, type NativeConnectionOptions, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type NativeConnectionOptions, type WorkflowBundleWithSourceMap, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import { createActivities } from '../activities/index.js';
@@ -36,6 +36,13 @@ export interface WorkerOptions {
   mailer?: Mailer;
   connection?: NativeConnection;
   taskQueue?: string;
+  /** A bundle made once by bundleWorkflows(), so that several workers in one process skip the build. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+/** Builds the workflow bundle the worker runs in its sandbox. */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
 }
 
 /** Creates the worker that runs dunning cases and their activities; the caller runs and shuts it down. */
@@ -54,7 +61,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: options.taskQueue ?? env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: WORKFLOWS_PATH,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
   });
   return { worker, connection };

@@ -135,9 +135,10 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
   const end = async (terminalState: TerminalState, reason?: string) => {
     state.status = terminalState;
     plannedNext = null;
-    rememberAction(state, { at: nowIso(), type: 'case_ended', detail: terminalState });
     await flushActions();
     await ledger.endCase({ workflowId, invoiceId: input.invoiceId, terminalState, balance: state.balance, endedAt: nowIso(), reason });
+    // endCase wrote the end event itself: keep it out of the actions still to record.
+    state.lastActions.push({ at: nowIso(), type: 'case_ended', detail: terminalState });
     await publish();
     log.info('Dunning case ended', { workflowId, invoiceId: input.invoiceId, customerId: input.customerId, terminalState });
     ended = true;
@@ -224,6 +225,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       skippedStepKeys: state.skippedStepKeys,
       customer: { segment: context.customer.segment ?? undefined, isBusiness: context.customer.isBusiness },
       balanceDueMinor: balance.dueMinor,
+      lastCustomerContactAt: state.steps.findLast((step) => step.outcome === 'sent')?.at,
     });
     plannedNext = pending.escalate ? (plan.find((step) => step.status === 'due' || step.status === 'planned') ?? null) : firstOpenStep(plan) ?? null;
     if (!plannedNext) return end('handed_over');

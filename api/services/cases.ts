@@ -67,8 +67,9 @@ export async function readCase(sql: Sql, temporal: TemporalHandle, invoiceId: st
   return { case: row, state: live, history };
 }
 
-const CASE_UPDATES = ['promiseToPay', 'openDispute', 'resolveDispute', 'pause', 'resume', 'skipStep', 'escalate', 'confirmStep', 'markStepDone', 'cancel', 'writeOff'] as const;
-export type CaseUpdateName = (typeof CASE_UPDATES)[number];
+export type CaseUpdateName =
+  | 'promiseToPay' | 'openDispute' | 'resolveDispute' | 'pause' | 'resume' | 'skipStep'
+  | 'escalate' | 'confirmStep' | 'markStepDone' | 'cancel' | 'writeOff';
 
 /**
  * Sends an update to a running case and returns its state afterwards. A case that has

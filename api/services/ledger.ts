@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/client.js';
+import { readInvoiceBalance } from '../../activities/balance.js';
 import { dunningCaseWorkflowId } from '../../domain/ids.js';
 import { ApiError } from '../errors.js';
 import type { CustomerInput, InvoiceInput, PaymentInput } from '../schemas.js';
@@ -143,8 +144,29 @@ export async function recordPayment(
     return { paymentId: existing.id, created: inserted.length > 0, invoiceId: invoice?.id ?? null };
   });
 
-  if (result.invoiceId) await notifyBalanceChanged(temporal, logger, result.invoiceId, { kind: 'payment', reference: input.reference });
+  if (result.invoiceId) {
+    await notifyBalanceChanged(temporal, logger, result.invoiceId, { kind: 'payment', reference: input.reference });
+    await recordPaymentAfterDunning(sql, result.invoiceId, input);
+  }
   return result;
+}
+
+/**
+ * Records, once, that an invoice whose case was handed over (scenario exhausted) has been
+ * paid since. The case itself stays ended: it emits no second end event and sends nothing.
+ */
+async function recordPaymentAfterDunning(sql: Sql, invoiceId: string, payment: PaymentInput): Promise<void> {
+  const [ended] = await sql<{ workflow_id: string }[]>`
+    select workflow_id from cases where invoice_id = ${invoiceId} and terminal_state = 'handed_over'`;
+  if (!ended) return;
+
+  const balance = await readInvoiceBalance(sql, invoiceId);
+  if (balance.dueMinor > 0) return;
+  await sql`
+    insert into case_events (workflow_id, invoice_id, type, source, occurred_at, data, idempotency_key)
+    values (${ended.workflow_id}, ${invoiceId}, 'paid_after_dunning', 'api', ${`${payment.receivedOn}T00:00:00Z`},
+            ${sql.json({ reference: payment.reference, amountMinor: payment.amountMinor } as never)}, ${`${ended.workflow_id}/paid-after-dunning`})
+    on conflict (idempotency_key) do nothing`;
 }
 
 /** Signals the case of an invoice that its balance changed; a case not started or already ended needs no signal, since it reads the ledger. */

@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
 
 import { searchAttributeCliArgs } from '../../domain/search-attributes.js';
-import { TEST_ENV } from './database-names.js';
+import { TEST_ENV } from './test-context.js';
 
 // sdk-core gives an ephemeral server 5 seconds to accept connections, which a loaded
 // machine can exceed even for a quick server; a second attempt usually starts in time.
