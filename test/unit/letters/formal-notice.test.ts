@@ -135,7 +135,7 @@ describe('renderFormalNoticePdf', () => {
     }
   });
 
-  it('rejects a deadline before the letter', async () => {
+  it('rejects a deadline on the letter date', async () => {
     const rendering = renderFormalNoticePdf(formalNoticeProps({ paymentDeadline: '2026-11-20' }));
 
     await expect(rendering).rejects.toBeInstanceOf(InvalidDocumentPropsError);
