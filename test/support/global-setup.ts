@@ -11,7 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate.js';
 import { startEmbeddedPostgres } from '../../scripts/postgres.js';
 import { ensureTools } from '../../scripts/tools/manifest.mjs';
-import { TEMPLATE_DATABASE, TEST_ENV, withDatabase } from './database-names.js';
+import { TEMPLATE_DATABASE, TEST_ENV, withDatabase } from './test-context.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { inject } from 'vitest';
 
 import { connect, type Sql } from '../../db/client.js';
-import { TEMPLATE_DATABASE, TEST_ENV, withDatabase } from './database-names.js';
+import { TEMPLATE_DATABASE, TEST_ENV, withDatabase } from './test-context.js';
 
 // SQLSTATE 55006 object_in_use: another session is still copying or connected to the template.
 const OBJECT_IN_USE = '55006';

@@ -4,8 +4,8 @@ export const TEMPLATE_DATABASE = 'relance_template';
 /** Environment variables through which global set-up reaches processes that tests spawn. */
 export const TEST_ENV = {
   databaseAdminUrl: 'RELANCE_TEST_DATABASE_ADMIN_URL',
-  temporalCliPath: 'TEMPORAL_CLI_PATH',
-  temporalTestServerPath: 'TEMPORAL_TEST_SERVER_PATH',
+  temporalCliPath: 'RELANCE_TEST_TEMPORAL_CLI_PATH',
+  temporalTestServerPath: 'RELANCE_TEST_TEMPORAL_TEST_SERVER_PATH',
 } as const;
 
 /** Returns `url` with its database name replaced by `database`. */
