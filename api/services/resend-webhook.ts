@@ -51,7 +51,7 @@ export async function processResendEvent(sql: Sql, temporal: TemporalHandle, log
 
   const outcome = await sql.begin(async (transaction) => {
     const inserted = await transaction`
-      insert into webhook_deliveries (provider, delivery_id, event_type, payload)
+      insert into provider_webhook_events (provider, delivery_id, event_type, payload)
       values ('resend', ${deliveryId}, ${event.type}, ${transaction.json(event as never)})
       on conflict do nothing
       returning delivery_id`;
