@@ -114,6 +114,9 @@ export interface InvoiceBalance {
 export interface StepRecord {
   stepKey: string;
   channel: z.infer<typeof channelSchema>;
+  /** When the plan scheduled the step; absent for a step done by hand. */
+  scheduledAt?: string;
+  /** When the step was done. */
   at: string;
   outcome: 'sent' | 'not_deliverable' | 'task_opened' | 'done_manually' | 'skipped' | 'missed' | 'below_tolerance';
   dueMinor?: number;

@@ -270,7 +270,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       balance: fresh,
       idempotencyKey: stepActionKey(workflowId, step.key),
     });
-    state.steps.push({ stepKey: step.key, channel: step.channel, at: nowIso(), outcome: outcome.outcome, dueMinor: fresh.dueMinor, messageId: outcome.messageId });
+    state.steps.push({ stepKey: step.key, channel: step.channel, scheduledAt: plannedNext.scheduledAt, at: nowIso(), outcome: outcome.outcome, dueMinor: fresh.dueMinor, messageId: outcome.messageId });
     rememberAction(state, { at: nowIso(), type: `step_${outcome.outcome}`, detail: step.key });
     log.info('Dunning step done', { workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: step.key, outcome: outcome.outcome });
   }
