@@ -65,7 +65,7 @@ function installWithGo(binDir, log) {
     return null;
   }
 
-  log(`Building ${GO_MODULE} with go install into ${binDir} (a few minutes) ...`);
+  log(`Building ${GO_MODULE} with go install into ${binDir}; this compiles the whole CLI and can take over 20 minutes on 2 busy cores ...`);
   mkdirSync(binDir, { recursive: true });
   const result = runCommand(go, ['install', GO_MODULE], { env: { ...process.env, GOBIN: binDir } });
 
