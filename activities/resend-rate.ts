@@ -2,8 +2,9 @@ import { Resend } from 'resend';
 import { MailDeliveryError, type Mailer, type OutgoingEmail } from './mailer.js';
 
 // The mail provider's rate limit, kept by the worker before each request instead of
-// learnt from 429 answers. Resend allows 2 requests per second per team by default
-// (resend.com/docs/api-reference/introduction, "Rate limit").
+// learnt from 429 responses. Resend's rate-limit page (resend.com/docs/api-reference/rate-limit)
+// gave 2 requests per second per team as the default, and later versions give 5, so the
+// default of RESEND_RATE_LIMIT_PER_SECOND, 2, stays under either.
 
 /** Maximum e-mails in one POST /emails/batch request, as Resend documents it. */
 export const MAX_BATCH_SIZE = 100;
@@ -36,7 +37,7 @@ export class TokenBucket {
     return turn;
   }
 
-  /** Holds every taker until `seconds` from now, as a 429 answer's Retry-After asks; the bucket restarts empty. */
+  /** Delays every taker until `seconds` from now, the Retry-After of a 429 response, and restarts the bucket empty. */
   pauseFor(seconds: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + seconds * 1000);
     this.tokens = 0;
@@ -84,7 +85,7 @@ export class ResendBatchSender implements BatchSender {
   }
 }
 
-/** Maps a Resend error answer to a MailDeliveryError the way ResendMailer does for single sends. */
+/** Maps a Resend error response to a MailDeliveryError the way ResendMailer does for single sends. */
 export function deliveryErrorOf(
   error: { name?: string; message?: string; statusCode?: number | null } | null,
   headers: Record<string, string> | null,
@@ -103,7 +104,7 @@ export function deliveryErrorOf(
 export interface RateLimitedMailerOptions {
   /** Requests per second shared by every send of this process: RESEND_RATE_LIMIT_PER_SECOND. */
   ratePerSecond: number;
-  /** A request without an answer after this many milliseconds fails as transient; the retry reuses its idempotency key. */
+  /** A request without a response after this many milliseconds fails as transient, and the retry reuses its idempotency key. */
   timeoutMs?: number;
   batchSender?: BatchSender;
 }
@@ -156,7 +157,7 @@ export class RateLimitedMailer implements Mailer {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
-        () => reject(new MailDeliveryError('transient', `mail provider gave no answer within ${this.timeoutMs} ms for request ${idempotencyKey}: retry with the same idempotency key`)),
+        () => reject(new MailDeliveryError('transient', `mail provider request ${idempotencyKey} timed out after ${this.timeoutMs} ms: retry with the same idempotency key`)),
         this.timeoutMs,
       );
     });

@@ -16,7 +16,7 @@ const carbonQuerySchema = z.object({
   lines: z.enum(['true', 'false']).default('true'),
 });
 
-/** The footprint of the dunning actions, estimated from the carbon ledger. */
+/** Registers the carbon report of the dunning actions, estimated from the carbon ledger, and the factor list. */
 export function registerCarbonRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 

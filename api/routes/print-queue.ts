@@ -24,7 +24,7 @@ const receiptBodySchema = z.object({
   author: z.string().trim().min(1).max(200).default('operator'),
 });
 
-/** The print queue: letters waiting to be printed and posted, their PDFs, and their postal events. */
+/** Registers the print queue: letters waiting to be printed and posted, their PDFs, and their postal events. */
 export function registerPrintQueueRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { sql } = deps;

@@ -20,7 +20,7 @@ export function registerResendWebhookRoutes(app: FastifyInstance, deps: AppDeps)
     scope.post('/v1/webhooks/resend', async (request, reply) => {
       const secret = deps.env.RESEND_WEBHOOK_SECRET;
       if (!secret) {
-        request.log.error('RESEND_WEBHOOK_SECRET is unset; webhook deliveries are refused until it is set');
+        request.log.error('RESEND_WEBHOOK_SECRET is missing, so webhook deliveries are rejected until it is set');
         throw new ApiError('dependency_unavailable', 'webhook verification is not configured: set RESEND_WEBHOOK_SECRET to the signing secret of the Resend webhook');
       }
 

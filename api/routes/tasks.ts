@@ -19,7 +19,7 @@ const agendaQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** The collector's agenda of calls, visits and other tasks, and the recording of their outcomes. */
+/** Registers the collector's agenda of calls, visits and other tasks, and the recording of their outcomes. */
 export function registerTaskRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { sql, temporal, env } = deps;

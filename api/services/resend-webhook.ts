@@ -26,7 +26,7 @@ export interface WebhookResult {
   type: string;
   /** Contacts whose address this event suppressed. */
   suppressedContacts: number;
-  /** Cases told that a contact changed. */
+  /** Running cases signalled contactChanged. */
   signalledCases: number;
 }
 
@@ -58,7 +58,8 @@ export async function processResendEvent(sql: Sql, temporal: TemporalHandle, log
     if (inserted.length === 0) return { duplicate: true, suppressed: 0, workflowIds: [] as string[] };
     if (!suppression) return { duplicate: false, suppressed: 0, workflowIds: [] as string[] };
 
-    const addresses = (Array.isArray(event.data.to) ? event.data.to : event.data.to ? [event.data.to] : []).map((address) => address.trim().toLowerCase());
+    const recipients = event.data.to ?? [];
+    const addresses = (Array.isArray(recipients) ? recipients : [recipients]).map((address) => address.trim().toLowerCase());
     const contacts = await transaction<{ id: string; customer_id: string }[]>`
       update contacts set email_suppressed_at = coalesce(email_suppressed_at, ${occurredAt}), email_suppression_reason = ${suppression.reason}
       where lower(email) = any(${addresses})

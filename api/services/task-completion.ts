@@ -101,7 +101,7 @@ function checkMeasure(task: TaskRow, completion: TaskCompletion): void {
 
 /**
  * Sends the promise or the dispute as an update, then the taskCompleted signal. A case
- * that has ended answers 409 with its terminal state. Returns the case status afterwards.
+ * that has ended raises a 409 error with its terminal state. Returns the case status afterwards.
  */
 async function tellCase(sql: Sql, temporal: TemporalHandle, task: TaskRow, completion: TaskCompletion): Promise<string | null> {
   const invoiceId = task.invoice_id as string;

@@ -4,7 +4,7 @@ import { RateLimitedMailer, ResendBatchSender, TokenBucket } from '../../activit
 import { FakeResend } from '../support/fake-resend.js';
 
 // The worker's sends against a fake Resend on 127.0.0.1: the token bucket keeps the
-// provider's 2 requests per second, a 429 holds later sends, bursts go in batches of 100.
+// provider's 2 requests per second, a 429 delays later sends, bursts go in batches of 100.
 
 let fake: FakeResend;
 
@@ -56,7 +56,7 @@ describe('rate-limited mailer', () => {
     }
   });
 
-  test('429 holds every later send', async () => {
+  test('429 delays every later send', async () => {
     const limited = mailer();
     fake.answerNext({ kind: 'rate_limited', retryAfterSeconds: 2 });
 
@@ -109,7 +109,7 @@ describe('rate-limited mailer', () => {
 
     expect(refused).toBeInstanceOf(MailDeliveryError);
     expect((refused as MailDeliveryError).kind).toBe('transient');
-    expect((refused as Error).message).toContain('no answer within 300 ms');
+    expect((refused as Error).message).toContain('timed out after 300 ms');
   });
 
   test('burst goes in batches of 100', async () => {

@@ -50,7 +50,7 @@ export const REMINDER_LETTER_STEP: ScenarioStep = scenarioStepSchema.parse({
   tone: 'firm',
 });
 
-/** The input the workflow gives a step of an invoice's case, with the balance of record read now. */
+/** Builds the input the workflow gives a step of an invoice's case, with the balance of record read now. */
 export async function stepInput(sql: Sql, invoice: { id: string; customer_id: string }, step: ScenarioStep, actedAt: string): Promise<PerformStepInput> {
   const workflowId = dunningCaseWorkflowId(invoice.id);
   return {

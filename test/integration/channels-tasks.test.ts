@@ -9,7 +9,7 @@ import type { ScenarioInput } from '../../domain/scenario.js';
 import { createEngine, silentLogger, waitFor, type Engine } from '../support/engine.js';
 
 // Calls and visits from the collector's agenda: the task detail with the call script, and
-// the completion that writes the carbon line, the case event and tells the running case.
+// the completion that writes the carbon line, the case event and signals the running case.
 
 /** A call as soon as the case starts, then an e-mail ten hours later, so the case is still running after the call. */
 const CALL_FIRST: ScenarioInput = {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { signWebhook } from '../../api/services/webhook-signature.js';
@@ -69,6 +70,23 @@ describe('webhook signature', () => {
     expect(response.json()).toMatchObject({ duplicate: false, type: 'email.delivered', suppressedContacts: 0 });
   });
 
+  test('accepts a Standard Webhooks signature', async () => {
+    // Svix signs by the Standard Webhooks scheme, so its reference library signs like Resend.
+    const id = `msg_${randomUUID()}`;
+    const sentAt = new Date();
+    const body = event('email.delivered', { email_id: randomUUID() });
+    const signature = new Webhook(SECRET).sign(id, sentAt, body);
+
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/resend',
+      headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'svix-signature': signature },
+      payload: body,
+    });
+
+    expect(response.statusCode).toBe(200);
+  });
+
   test('rejects another secret', async () => {
     const response = await deliver(event('email.delivered', { email_id: randomUUID() }), { secret: `whsec_${randomBytes(24).toString('base64')}` });
 
@@ -127,7 +145,7 @@ describe('bounce', () => {
           select m.id, m.provider_message_id from messages m join message_invoices mi on mi.message_id = m.id where mi.invoice_id = ${invoice.id}`;
         return row;
       }, 'the R1 e-mail');
-      // The outbox stands in for Resend here: the webhook finds the message by the provider id it stored.
+      // The outbox replaces Resend here, and the webhook finds the message by the provider id it stored.
       await engine.db.sql`update messages set provider = 'resend' where id = ${message.id}`;
       const body = event('email.bounced', {
         email_id: message.provider_message_id,

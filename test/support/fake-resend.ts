@@ -1,6 +1,6 @@
-// A fake of the Resend HTTP API on 127.0.0.1 for tests: it records every request with its
-// Idempotency-Key header, answers like Resend, deduplicates by Idempotency-Key, and can be
-// told to reject an address, rate-limit, fail or hang.
+// A fake of the Resend HTTP API on 127.0.0.1 for tests. It records every request with its
+// Idempotency-Key header, responds like Resend, deduplicates by Idempotency-Key, and can be
+// set to reject an address, rate-limit, fail or hang.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +12,11 @@ export interface RecordedRequest {
   authorization: string | null;
   body: unknown;
   receivedAt: number;
-  /** The HTTP status the fake answered with. */
+  /** HTTP status of the fake's response. */
   status: number;
 }
 
-/** One scripted answer, used by the next request to POST /emails or /emails/batch instead of the normal one. */
+/** One scripted response, which the next request to POST /emails or /emails/batch gets instead of the normal one. */
 export type ScriptedAnswer =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'server_error' }
@@ -57,7 +57,7 @@ export class FakeResend {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Answers 422 validation_error, as Resend does for an invalid recipient, to every e-mail sent to `address`. */
+  /** Responds 422 validation_error, as Resend does for an invalid recipient, to every e-mail sent to `address`. */
   rejectAddress(address: string): void {
     this.rejectedAddresses.add(address.toLowerCase());
   }
