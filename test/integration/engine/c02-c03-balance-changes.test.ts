@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { recordHistory } from '../../support/histories.js';
 import { createEngine, emailsOf, PLAN_P1, waitFor, type Engine } from '../../support/engine.js';
 
 // Field cases: partial payments and credit notes change the balance that each later step
@@ -23,7 +24,7 @@ describe('partial payment', () => {
     const { id } = await engine.invoice({ customerRef: 'BETA', number: 'INV-2001', currency: 'EUR', totalMinor: 300_000, issueDate: '2025-01-10', dueDate: '2025-02-10' });
 
     await engine.run(async () => {
-      await engine.startCase(id);
+      const handle = await engine.startCase(id);
       await engine.sleepUntil('2025-02-18T12:00:00Z');
       await stepsDone(id, 1);
       await engine.pay({ customerRef: 'BETA', reference: 'VIR-2001-1', amountMinor: 100_000, currency: 'EUR', receivedOn: '2025-02-18', invoiceNumber: 'INV-2001' });
@@ -38,6 +39,8 @@ describe('partial payment', () => {
         ['r4', '2025-03-27', 200_000],
       ]);
       expect(state.balance).toMatchObject({ originalMinor: 300_000, paidMinor: 0, unallocatedMinor: 100_000, dueMinor: 200_000 });
+      expect(await handle.result()).toEqual({ terminalState: 'handed_over' });
+      await recordHistory('plan-p1-partial-payment', handle);
     });
 
     const emails = await emailsOf(engine.db, 'BETA');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { recordHistory } from '../../support/histories.js';
 import { caseEventsOf, createEngine, emailsOf, PLAN_P1, waitFor, type Engine } from '../../support/engine.js';
 
 // Field case: every case ends, once. TAU, INV-18001, 99.00 EUR, due 2025-02-03, plan P1:
@@ -29,6 +30,7 @@ describe('every case ends once', () => {
     await engine.run(async () => {
       const handle = await engine.startCase(id);
       expect(await handle.result()).toEqual({ terminalState: 'handed_over' });
+      await recordHistory('plan-p1-handed-over', handle);
 
       await engine.pay({ customerRef: 'TAU', reference: 'VIR-18001', amountMinor: 9_900, currency: 'EUR', receivedOn: '2025-03-25', invoiceNumber: 'INV-18001' });
       await engine.pay({ customerRef: 'TAU', reference: 'VIR-18001', amountMinor: 9_900, currency: 'EUR', receivedOn: '2025-03-25', invoiceNumber: 'INV-18001' });

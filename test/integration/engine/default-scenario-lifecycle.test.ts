@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { updateCase } from '../../../api/services/cases.js';
 import { ensureDefaultScenario } from '../../../api/services/scenarios.js';
+import { recordHistory } from '../../support/histories.js';
 import { caseEventsOf, createEngine, emailsOf, waitFor, type Engine } from '../../support/engine.js';
 
 // The default French scenario on a Paris customer with the French business calendar:
@@ -72,9 +73,11 @@ describe('default French scenario', () => {
 
       await engine.pay({ customerRef: 'XI', reference: 'VIR-13001', amountMinor: 150_000, currency: 'EUR', receivedOn: '2025-05-20', invoiceNumber: 'INV-13001' });
       expect(await handle.result()).toEqual({ terminalState: 'paid' });
+      await recordHistory('default-scenario-promise-dispute-paid', handle);
     });
 
-    const events = (await caseEventsOf(engine.db, id)).map((event) => event.type);
+    const events
+ = (await caseEventsOf(engine.db, id)).map((event) => event.type);
     for (const type of ['case_started', 'promise_made', 'promise_broken', 'dispute_opened', 'dispute_resolved', 'case_ended']) {
       expect(events).toContain(type);
     }
