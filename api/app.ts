@@ -9,6 +9,7 @@ import { withPortalTokenRedaction } from '../web/portal/log-redaction.js';
 import { registerPortalRoutes } from '../web/portal/routes.js';
 import { ApiError } from './errors.js';
 import { registerAuth } from './plugins/auth.js';
+import { frameworkErrorHandler } from './plugins/framework-errors.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
@@ -38,7 +39,7 @@ export interface AppDeps {
 
 /** Builds the Fastify application: the /v1 API, the health check and the web pages. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: withPortalTokenRedaction(deps.logger) as FastifyBaseLogger, bodyLimit: 1_048_576 });
+  const app: FastifyInstance = Fastify({ loggerInstance: withPortalTokenRedaction(deps.logger) as FastifyBaseLogger, bodyLimit: 1_048_576, frameworkErrors: frameworkErrorHandler });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -1,4 +1,4 @@
-/** A one-line progress bar on stderr, redrawn at most every 100 ms; silent when stderr is not a terminal. */
+/** Progress bar on one line of stderr, redrawn at most every 100 ms. Without a terminal, only the line given to done() is written. */
 export class ProgressBar {
   private lastDraw = 0;
   private readonly enabled = process.stderr.isTTY === true;

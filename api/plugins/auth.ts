@@ -5,7 +5,7 @@ import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { ensureDevelopmentKey, findApiKey, hasScope, type ApiKeyIdentity, type ApiKeyScope } from '../services/api-keys.js';
 
-/** What a route requires: a key with this scope, or no key at all ('public'). */
+/** Access a route requires: a key with this scope, or no key at all ('public'). */
 export type RouteScope = ApiKeyScope | 'public';
 
 declare module 'fastify' {
@@ -18,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that answer without a key: health, web pages, the API reference, and the e-mail provider's callbacks (signed by the provider). */
+/** Paths served without a key: health, web pages, the API reference, and the e-mail provider's callbacks (signed by the provider). */
 const PUBLIC_PATHS = [/^\/health$/, /^\/outbox(\/|$)/, /^\/portal(\/|$)/, /^\/v1\/webhooks\/resend$/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
 
 export function isPublicPath(url: string): boolean {

@@ -6,10 +6,10 @@ import type { Sql } from '../../db/client.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 
-// Idempotency-Key on POST requests: the first response (below 500) is stored per API key
-// and replayed for the same key, path and body; the same key with another body is
-// rejected. While the first request runs, a second one with the same key waits for it,
-// then replays its response, or answers 409 when it is still running after WAIT_MS.
+// Idempotency-Key on POST requests. The first response (below 500) is stored per API key
+// and replayed for the same key, path and body. The same key with another body is
+// rejected. While the first request runs, a second one with the same key waits for it and
+// replays its response, or gets 409 when the first is still running after WAIT_MS.
 
 const HEADER = 'idempotency-key';
 const WAIT_MS = 10_000;

@@ -64,7 +64,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: idParamsSchema.extend({ action: z.enum(Object.keys(ACTIONS) as [string, ...string[]]) }),
         body: z.record(z.string(), z.unknown()).default({}),
         summary: 'Apply an action to a running case',
-        description: 'Sends the matching workflow update (promise, dispute, pause, write-off…); the body is its input. A case that has ended answers 409.',
+        description: 'Sends the matching workflow update (promise, dispute, pause, write-off…); the body is its input. A case that has ended returns 409.',
         tags: ['cases'],
         response: { 200: z.object({ state: caseStateSchema }), ...errorResponses },
       },

@@ -29,7 +29,7 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void 
   routes.post('/v1/invoices', {
     schema: {
       summary: 'Store an invoice or credit note and start its case',
-      description: 'Stored once per customer and number: the same document again answers 200, other values for a stored number 409.',
+      description: 'Stored once per customer and number: the same document again returns 200, and other values for a stored number return 409.',
       tags: ['invoices'],
       body: invoiceInputSchema,
       response: { 200: invoiceResponseSchema, 201: invoiceResponseSchema, ...errorResponses },

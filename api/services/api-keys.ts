@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { Sql } from '../../db/client.js';
 
 // API keys. A key is 32 random bytes, shown once; the database keeps its SHA-256 hash.
-// A plain hash suffices because the key carries 256 bits of entropy: guessing a preimage
-// is out of reach however fast the hash, so the slow, salted hashes made for low-entropy
-// passwords (bcrypt, Argon2) would add cost to every request and no protection. A plain
-// hash also lets a request find its key by an indexed equality lookup.
+// A plain hash suffices because the key carries 256 bits of entropy, so guessing a
+// preimage is out of reach however fast the hash. The slow, salted hashes made for
+// low-entropy passwords (bcrypt, Argon2) would add cost to every request and no
+// protection. A plain hash also lets a request find its key by an indexed lookup.
 
 export const apiKeyScopeSchema = z.enum(['read', 'write', 'admin']);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;

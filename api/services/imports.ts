@@ -9,9 +9,9 @@ import type { ImportFormat, ImportMode, ImportResult, ImportedCustomer, Imported
 
 // Applies the normalized records of an import to the ledger in one transaction. Natural
 // keys make a re-import a no-op: customers by external reference, invoices and credit
-// notes by customer and number, payments by customer reference and bank reference. In
-// 'all_or_nothing' mode any rejected row rolls everything back; in 'partial' mode the good
-// rows are committed and the bad ones listed with their line and reason.
+// notes by customer and number, payments by customer reference and bank reference.
+// In 'all_or_nothing' mode any rejected row rolls everything back. In 'partial' mode the
+// good rows are committed and the bad ones listed with their line and reason.
 
 const BATCH_ROWS = 1000;
 /** Code de commerce L441-10 I: without agreed terms, payment is due 30 days after delivery or service. */
@@ -225,9 +225,9 @@ async function applyPayments(transaction: postgres.TransactionSql, payments: Imp
 }
 
 /**
- * Records what the source says was settled but the file carries no payment for (CSV
- * history, prepaid e-invoices): one payment per new invoice, allocated to it, so the
- * ledger's amount due equals the file's. Credit notes used against their invoice are
+ * Records the settled part of each new invoice that no payment in the file covers (CSV
+ * history, prepaid e-invoices) as one payment allocated to it, so that the ledger's amount
+ * due equals the file's. Credit notes used against their invoice are
  * allocated to it.
  */
 async function applySettlements(transaction: postgres.TransactionSql, invoices: ImportedInvoice[], customerIds: Map<string, string>, documentIds: Map<string, string>, created: Set<string>, allocatedByPayments: Map<string, number>, report: ApplyReport): Promise<void> {
@@ -251,7 +251,7 @@ async function applySettlements(transaction: postgres.TransactionSql, invoices: 
     const invoiceId = customerId ? documentIds.get(customerKey(customerId, invoice.number)) : undefined;
     if (!invoiceId || !created.has(invoiceId)) continue;
     const settled = invoice.totalMinor - invoice.amountDueMinor - (allocatedByPayments.get(invoiceId) ?? 0) - (credited.get(invoiceId) ?? 0);
-    if (settled < 0) report.warnings.push({ line: lineOf(invoice), message: `${invoice.number}: payments and credit notes in the file exceed what it says was settled by ${-settled} minor units` });
+    if (settled < 0) report.warnings.push({ line: lineOf(invoice), message: `${invoice.number}: payments and credit notes in the file exceed its settled amount by ${-settled} minor units; check the file's amount due` });
     if (settled <= 0) {
       if (invoice.amountDueMinor > 0) report.openInvoiceIds.push(invoiceId);
       continue;

@@ -103,7 +103,7 @@ export async function readPage<Row extends { id: string }>(sql: Sql, request: Pa
   return { items, nextCursor: hasMore && last ? encodeCursor({ sort: request.sort, value: last.sort_value, id: last.id }) : null };
 }
 
-/** A "sort" query parameter limited to the given column keys, ascending or descending. */
+/** Builds a "sort" query parameter limited to the given column keys, ascending or descending. */
 export function sortSchema(keys: readonly [string, ...string[]], fallback: string) {
   const allowed = keys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
   return z.enum(allowed).default(fallback).describe('Sort column; a leading "-" sorts descending. Rows with equal values are ordered by id.');

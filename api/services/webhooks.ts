@@ -28,7 +28,7 @@ const CASE_EVENT_TYPES: Record<string, WebhookEvent> = {
   dispute_resolved: 'dispute.resolved',
 };
 
-/** The webhook event of a case event, or null when API clients are not told of it. */
+/** Maps a case event to its webhook event, or null when API clients do not receive it. */
 export function webhookEventOf(type: string, data: Record<string, unknown>): WebhookEvent | null {
   if (type === 'balance_changed') return data.detail === 'payment' || data.detail === 'allocation' ? 'payment.applied' : null;
   return CASE_EVENT_TYPES[type] ?? null;

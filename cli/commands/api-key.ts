@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
 
 import { apiKeyScopeSchema, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from '../../api/services/api-keys.js';
 import { connectDatabase, explainDatabaseError } from '../database.js';
@@ -61,6 +62,7 @@ export function apiKeyCommand(): Command {
     .description('Revoke an API key; requests with it fail from then on')
     .argument('<id>', 'id of the key, as `relance api-key list` prints it')
     .action(async (id: string) => {
+      if (!z.uuid().safeParse(id).success) throw new Error(`invalid API key id "${id}": expected a UUID as \`relance api-key list\` prints it`);
       await withDatabase(async (sql) => {
         const revoked = await revokeApiKey(sql, id);
         if (!revoked) throw new Error(`API key ${id} not found: list the keys with \`relance api-key list\``);

@@ -29,7 +29,7 @@ function parseDays(value: string): number {
   return days;
 }
 
-/** Prints the report: counts first, then each rejected row with its line and reason. */
+/** Formats the report: counts first, then each rejected row with its line and reason, then warnings. */
 export function formatReport(report: ApplyReport, casesStarted: number): string {
   const counts = (label: string, values: Record<string, number>) => `${label.padEnd(10)} ${Object.entries(values).map(([name, count]) => `${name} ${count}`).join(', ')}`;
   const lines = [

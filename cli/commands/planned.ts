@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 
-// Commands whose behaviour lives elsewhere in Relance; each one says how to do the same today.
+// Commands not available from the command line yet. Each one prints how to do the same today.
 
 const PLANNED: Array<{ name: string; description: string; instead: string }> = [
   { name: 'start', description: 'Start Relance: Temporal, PostgreSQL, the worker and the API', instead: 'run `npm start`' },

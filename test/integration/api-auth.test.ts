@@ -1,7 +1,15 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { buildApp } from '../../api/app.js';
 import { createApiKey, hashApiKey } from '../../api/services/api-keys.js';
+import { loadEnv } from '../../config/env.js';
+import { createTestDatabase } from '../support/postgres.js';
 import { createDevEnvironment } from '../support/temporal.js';
 import { createTestApi, type TestApi } from './api-app.js';
 
@@ -121,5 +129,34 @@ describe('OpenAPI document', () => {
       expect(Object.keys(operation.responses ?? {}).some((status) => status.startsWith('2')), `${method} ${path} response`).toBe(true);
     }
     expect(operations.some(({ path }) => path.startsWith('/outbox') || path.startsWith('/portal'))).toBe(false);
+  });
+});
+
+describe('development key', () => {
+  it('creates one admin key once', async () => {
+    const database = await createTestDatabase();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'relance-dev-key-'));
+    const env = loadEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+    const temporal = { client: environment.client, connection: environment.connection, taskQueue: 'development', close: async () => {} };
+    const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    try {
+      const first = await buildApp({ env, sql: database.sql, temporal, logger: pino({ level: 'silent' }) });
+      const second = await buildApp({ env, sql: database.sql, temporal, logger: pino({ level: 'silent' }) });
+      const file = path.join(dataDir, 'development-api-key');
+      const key = (await readFile(file, 'utf8')).trim();
+      const response = await first.inject({ method: 'GET', url: '/v1/webhooks', headers: { authorization: `Bearer ${key}` } });
+
+      expect(printed.mock.calls.filter(([text]) => String(text).includes(key))).toHaveLength(1);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(response.statusCode).toBe(200);
+      const keys = await database.sql<{ name: string; scopes: string[] }[]>`select name, scopes from api_keys`;
+      expect(keys).toEqual([{ name: 'development', scopes: ['admin'] }]);
+      await first.close();
+      await second.close();
+    } finally {
+      printed.mockRestore();
+      await database.drop();
+    }
   });
 });

@@ -20,7 +20,7 @@ let api: TestApi;
 let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
-/** HTTP statuses the receiver answers, in order; 200 once they run out. */
+/** HTTP statuses the receiver returns, in order, then 200 once they run out. */
 const plannedStatuses: number[] = [];
 let invoiceId: string;
 

@@ -33,7 +33,7 @@ async function fecCustomerLines() {
     }));
 }
 
-/** What customers owe in the ledger: invoices due, less unused credit notes and unallocated cash. */
+/** Sums what customers owe in the ledger: invoices due, less unused credit notes and unallocated cash. */
 async function ledgerOpenBalance(sql: Sql): Promise<number> {
   const [row] = await sql<{ balance: number }[]>`
     select
