@@ -3,6 +3,7 @@ import { renderReminderEmail } from '../emails/reminder.js';
 import { localDateOf } from '../domain/dates.js';
 import { signPortalToken } from '../web/portal/token.js';
 import { recordCarbonLine } from './carbon.js';
+import type { ClaimLine } from './claims.js';
 import type { ActivityDeps } from './deps.js';
 import { MailDeliveryError } from './mailer.js';
 import { findEmailRecipient } from './recipients.js';
@@ -15,13 +16,15 @@ const EMAIL_TONES = { courtesy: 'courtesy', friendly: 'friendly', firm: 'firm', 
  * idempotency key is returned as it is; the provider gets the same key, so a retry
  * after a crash between its answer and the database write sends nothing twice.
  */
-export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput): Promise<StepOutcome> {
+export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput, claims: ClaimLine[] = []): Promise<StepOutcome> {
   const { sql, mailer, logger } = deps;
   const ids = { workflowId: input.workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: input.step.key };
 
+  const attempt = currentAttempt();
   const [existing] = await sql<{ id: string; status: string }[]>`select id, status from messages where idempotency_key = ${input.idempotencyKey}`;
   if (existing) {
     logger.info({ ...ids, messageId: existing.id }, 'reminder already sent for this step; not sending again');
+    await recordDeduplicated(deps, input, { messageId: existing.id, attempt, reason: 'message already stored' });
     return { outcome: existing.status === 'not_deliverable' ? 'not_deliverable' : 'sent', messageId: existing.id, detail: 'deduplicated' };
   }
 
@@ -57,6 +60,7 @@ export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput)
     ],
     asOfDate: localDateOf(input.actedAt, customer.time_zone),
     portalUrl: `${deps.portal.baseUrl}/${token}`,
+    penalties: penaltyLines(invoice.number, balance.currency, claims),
   });
 
   let providerMessageId: string;
@@ -81,7 +85,7 @@ export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput)
         nextRetryDelay: error.retryAfterSeconds ? `${error.retryAfterSeconds} seconds` : undefined,
       });
     }
-    logger.warn({ ...ids, attempt: Context.current().info.attempt, error: (error as Error).message }, 'mail provider failed; the activity will retry');
+    logger.warn({ ...ids, attempt, error: (error as Error).message }, 'mail provider failed; the activity will retry');
     throw error;
   }
 
@@ -103,6 +107,7 @@ export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput)
     return message.id;
   });
 
+  if (attempt > 1) await recordDeduplicated(deps, input, { messageId, attempt, reason: 'provider called again with the same idempotency key' });
   await recordCarbonLine(sql, {
     idempotencyKey: input.idempotencyKey,
     workflowId: input.workflowId,
@@ -113,6 +118,32 @@ export async function sendEmailStep(deps: ActivityDeps, input: PerformStepInput)
   });
   logger.info({ ...ids, messageId, provider: mailer.provider }, 'reminder e-mail sent');
   return { outcome: 'sent', messageId };
+}
+
+/** The activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/** Records in the case history that a repeated attempt at a step sent nothing new. */
+async function recordDeduplicated(deps: ActivityDeps, input: PerformStepInput, detail: { messageId: string; attempt: number; reason: string }): Promise<void> {
+  await deps.sql`
+    insert into case_events (workflow_id, invoice_id, type, source, occurred_at, data, idempotency_key)
+    values (${input.workflowId}, ${input.invoiceId}, 'step_deduplicated', 'workflow', now(),
+            ${deps.sql.json({ stepKey: input.step.key, ...detail } as never)}, null)`;
+}
+
+/** Turns an invoice's open claims into the e-mail's penalty line, or none when nothing is claimed. */
+function penaltyLines(invoiceNumber: string, currency: string, claims: ClaimLine[]) {
+  if (claims.length === 0) return undefined;
+  const penalty = claims.find((claim) => claim.kind === 'late_penalties');
+  const indemnity = claims.find((claim) => claim.kind === 'recovery_indemnity');
+  // TODO: an indemnity in EUR on an invoice in another currency is shown in the invoice currency's line as is.
+  return [{ invoiceNumber, currency, penaltyMinor: penalty?.amountMinor ?? 0, indemnityMinor: indemnity?.amountMinor ?? 0 }];
 }
 
 /** Records a step that could not reach the customer and opens a task for a collector; the scenario goes on. */

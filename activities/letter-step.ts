@@ -22,8 +22,6 @@ const SIGNATORY = { fr: 'Service recouvrement', en: 'Credit control department' 
 export interface LetterStepDeps extends ActivityDeps {
   /** Where letters go after the print queue; the local print queue when unset. */
   postal?: PostalProvider;
-  /** The late-payment rate table; the one shipped in config/rates when unset. */
-  rateTable?: LatePaymentRateTable;
 }
 
 interface CustomerRow {

@@ -1,22 +1,28 @@
-import { recordCarbonLine } from './carbon.js';
+import { claimLatePaymentAmounts } from './claims.js';
 import { insertTask } from './case-records.js';
 import type { ActivityDeps } from './deps.js';
 import { sendEmailStep } from './email-step.js';
+import { performLetterStep } from './letter-step.js';
 import type { PerformStepInput, StepOutcome } from './types.js';
 
 const TASK_KIND = {
   phone: 'call',
-  letter: 'letter',
-  registered_letter: 'letter',
   visit: 'visit',
   legal_handoff: 'legal_handoff',
 } as const;
 
-/** Performs one dunning step on its channel: an e-mail goes out, the other channels open a task for a person. */
+/**
+ * Performs one dunning step on its channel: an e-mail goes out, a letter enters the print
+ * queue, and a call, visit or legal hand-off opens a task for a person. A step that claims
+ * penalties records them first, so the message can show them.
+ */
 export async function performDunningStep(deps: ActivityDeps, input: PerformStepInput): Promise<StepOutcome> {
-  if (input.step.channel === 'email') return sendEmailStep(deps, input);
+  const claims = input.step.claimsPenalties
+    ? await claimLatePaymentAmounts(deps.sql, { invoiceId: input.invoiceId, stepKey: input.step.key, actedAt: input.actedAt, rateTable: deps.rateTable })
+    : [];
+  if (input.step.channel === 'email') return sendEmailStep(deps, input, claims);
+  if (input.step.channel === 'letter' || input.step.channel === 'registered_letter') return performLetterStep(deps, input);
 
-  // TODO: letters are queued as tasks; rendering the PDF into a print queue comes with the postal provider.
   const kind = TASK_KIND[input.step.channel];
   const { taskId } = await insertTask(deps.sql, {
     idempotencyKey: input.idempotencyKey,
@@ -28,16 +34,6 @@ export async function performDunningStep(deps: ActivityDeps, input: PerformStepI
     dueAt: input.actedAt,
     data: { channel: input.step.channel, templateKey: input.step.templateKey, dueMinor: input.balance.dueMinor, currency: input.balance.currency },
   });
-  if (input.step.channel === 'letter' || input.step.channel === 'registered_letter') {
-    await recordCarbonLine(deps.sql, {
-      idempotencyKey: input.idempotencyKey,
-      workflowId: input.workflowId,
-      customerId: input.customerId,
-      messageId: null,
-      channel: input.step.channel,
-      measure: { sheets: 2 },
-    });
-  }
   deps.logger.info({ workflowId: input.workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: input.step.key, taskId }, 'task opened for a dunning step');
   return { outcome: 'task_opened', taskId };
 }

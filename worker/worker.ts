@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import { createActivities } from '../activities/index.js';
 import { OutboxMailer, ResendMailer, type Mailer } from '../activities/mailer.js';
+import { RateLimitedMailer, ResendBatchSender } from '../activities/resend-rate.js';
 import { portalSecretOf, type Env } from '../config/env.js';
+import { loadLatePaymentRateTable } from '../config/rates/late-payment-rates.js';
 import { temporalConnectionOptions } from '../config/temporal.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -26,7 +28,11 @@ export function installRuntimeLogger(logger: Logger): void {
 }
 
 export function createMailer(env: Env): Mailer {
-  return env.RESEND_API_KEY ? new ResendMailer(env.RESEND_API_KEY, env.RESEND_BASE_URL) : new OutboxMailer();
+  if (!env.RESEND_API_KEY) return new OutboxMailer();
+  return new RateLimitedMailer(new ResendMailer(env.RESEND_API_KEY, env.RESEND_BASE_URL), {
+    ratePerSecond: env.RESEND_RATE_LIMIT_PER_SECOND,
+    batchSender: new ResendBatchSender(env.RESEND_API_KEY, env.RESEND_BASE_URL),
+  });
 }
 
 export interface WorkerOptions {
@@ -55,6 +61,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     mailer: options.mailer ?? createMailer(env),
     company: { name: env.COMPANY_NAME, siren: env.COMPANY_SIREN, address: env.COMPANY_ADDRESS, senderEmail: env.COMPANY_SENDER_EMAIL, language: env.COMPANY_LANGUAGE },
     portal: { baseUrl: env.PORTAL_BASE_URL, secrets: portalSecretOf(env), linkTtlDays: env.PORTAL_LINK_TTL_DAYS },
+    rateTable: loadLatePaymentRateTable(),
   });
 
   const worker = await Worker.create({

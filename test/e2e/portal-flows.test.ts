@@ -15,6 +15,7 @@ import { DEFAULT_SCENARIO } from '../../domain/default-scenario.js';
 import { addDays, localDateOf } from '../../domain/dates.js';
 import { dunningCaseWorkflowId } from '../../domain/ids.js';
 import { portalUrlOf, seedCustomer, startPortalStack, TEST_PORTAL_SECRET, waitFor, type PortalStack, type SeededCustomer } from '../integration/portal-harness.js';
+import { loadLatePaymentRateTable } from '../../config/rates/late-payment-rates.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('test/output/screenshots');
@@ -50,6 +51,7 @@ async function sendReminder(invoiceId: string): Promise<string> {
       logger: pino({ level: 'silent' }),
       company: { name: stack.env.COMPANY_NAME, siren: stack.env.COMPANY_SIREN, address: stack.env.COMPANY_ADDRESS, senderEmail: stack.env.COMPANY_SENDER_EMAIL, language: 'fr' },
       portal: { baseUrl: stack.env.PORTAL_BASE_URL, secrets: TEST_PORTAL_SECRET, linkTtlDays: 30 },
+      rateTable: loadLatePaymentRateTable(),
     },
     {
       workflowId: dunningCaseWorkflowId(invoiceId),

@@ -10,6 +10,7 @@ import { insertInvoice, upsertCustomer } from '../../api/services/ledger.js';
 import type { Sql } from '../../db/client.js';
 import { dunningCaseWorkflowId, stepActionKey } from '../../domain/ids.js';
 import { scenarioStepSchema, type ScenarioStep } from '../../domain/scenario.js';
+import { loadLatePaymentRateTable } from '../../config/rates/late-payment-rates.js';
 
 export function activityDeps(sql: Sql): ActivityDeps {
   return {
@@ -18,6 +19,7 @@ export function activityDeps(sql: Sql): ActivityDeps {
     logger: pino({ level: 'silent' }),
     company: { name: 'Relance Demo SAS', siren: '552100554', address: '1 rue de la Paix, 75002 Paris, France', senderEmail: 'relances@relance.invalid', language: 'fr' },
     portal: { baseUrl: 'http://127.0.0.1:3000/portal', secrets: 'relance-test-portal-secret-of-32-characters', linkTtlDays: 45 },
+    rateTable: loadLatePaymentRateTable(),
   };
 }
 

@@ -10,7 +10,14 @@ let engine: Engine;
 beforeEach(async () => {
   engine = await createEngine({ startTime: '2025-02-03T08:00:00Z' });
   await engine.scenario(PLAN_P1);
-  await engine.customer({ externalRef: 'TAU', name: 'Tau SAS', scenarioId: 'p1', contacts: [{ role: 'invoicing', email: 'ap@tau.example' }] });
+  await engine.customer({
+    externalRef: 'TAU',
+    name: 'Tau SAS',
+    siren: '732829320',
+    address: '12 rue des Lilas, 69003 Lyon, France',
+    scenarioId: 'p1',
+    contacts: [{ role: 'invoicing', email: 'ap@tau.example' }],
+  });
 });
 
 afterEach(async () => {
@@ -47,6 +54,8 @@ describe('every case ends once', () => {
       { kind: 'call', step_key: 'r3' },
       { kind: 'letter', step_key: 'r4' },
     ]);
+    const letters = await engine.db.sql<{ kind: string; status: string }[]>`select kind, status from letters where invoice_id = ${id}`;
+    expect(letters).toEqual([{ kind: 'formal_notice', status: 'queued' }]);
   });
 
   test('payment at 08:00 prevents the letter', async () => {
