@@ -37,7 +37,7 @@ export const envSchema = z
     RESEND_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
 
     PORTAL_BASE_URL: z.url().default('http://127.0.0.1:3000/portal'),
-    PORTAL_SECRET: z.string().min(32, 'expected at least 32 characters of random text').optional(),
+    PORTAL_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters of random text').optional()),
     PORTAL_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(45),
 
     COMPANY_NAME: z.string().min(1).default('Relance Demo SAS'),
