@@ -11,6 +11,7 @@ import { ApiError } from './errors.js';
 import { registerAuth } from './plugins/auth.js';
 import { frameworkErrorHandler } from './plugins/framework-errors.js';
 import { registerIdempotency } from './plugins/idempotency.js';
+import { registerNulCheck } from './plugins/nul-characters.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerCaseListRoutes } from './routes/case-lists.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await registerAuth(app, deps);
   registerIdempotency(app, deps);
+  registerNulCheck(app);
 
   registerHealthRoutes(app, deps);
   registerLedgerRoutes(app, deps);

@@ -13,7 +13,7 @@ export const MAX_PAGE_SIZE = 200;
 
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).describe(`Rows per page, at most ${MAX_PAGE_SIZE}`),
-  cursor: z.string().max(2000).optional().describe('The nextCursor of the previous page'),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected the nextCursor of the previous page').max(2000).optional().describe('The nextCursor of the previous page'),
 });
 
 export type Fragment = postgres.PendingQuery<postgres.Row[]>;
