@@ -66,6 +66,7 @@ export async function registerAuth(app: FastifyInstance, deps: AppDeps): Promise
     request.apiKey = apiKey;
   });
 
+  // NOTE: counters live in each API process's memory, so N processes allow N times the limit.
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',

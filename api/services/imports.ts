@@ -299,7 +299,11 @@ export async function applyImport(sql: Sql, result: ImportResult, mode: ImportMo
   return report;
 }
 
-/** Reads a file of any supported format and applies it; ImportFileError when the file cannot be read at all. */
+/**
+ * Reads a file of any supported format and applies it; ImportFileError when the file cannot be read at all.
+ * NOTE: the file is parsed as a stream, but its records are held in memory until applied:
+ * bench/import.ts measured about 310 MiB peak RSS for 100,000 invoices.
+ */
 export async function importIntoLedger(sql: Sql, source: string | Readable, options: ImportFileOptions): Promise<ApplyReport> {
   const result = await importFile(source, options);
   return applyImport(sql, result, options.mode);

@@ -173,6 +173,27 @@ describe('CSV import into the ledger', () => {
   });
 });
 
+describe('e-invoice import into the ledger', () => {
+  const cents = (xml: string, element: string) => Math.round(Number(new RegExp(`<ram:${element}[^>]*>([^<]+)<`).exec(xml)![1]) * 100);
+
+  it.each(['cii_cen_business_example_01.xml', 'cii_cen_example4.xml', 'facturx_fnfe_Facture_FR_EN16931.xml', 'facturx_fnfe_Facture_UE_EN16931.xml', 'facturx_fnfe_Avoir_FR_type381_EN16931.xml'])(
+    'keeps the amount due of %s',
+    async (name) => {
+      const xml = await readFile(fixture(name), 'utf8');
+      const number = /<rsm:ExchangedDocument>\s*<ram:ID>([^<]+)</.exec(xml)![1];
+
+      const report = await importIntoLedger(database.sql, fixture(name), { mode: 'all_or_nothing' });
+
+      const [document] = await database.sql<{ total_minor: number; due_minor: number; paid_minor: number }[]>`
+        select total_minor, due_minor, paid_minor from document_balances where number = ${number!}`;
+      expect(report.committed).toBe(true);
+      expect(document!.total_minor).toBe(cents(xml, 'GrandTotalAmount'));
+      expect(document!.due_minor).toBe(cents(xml, 'DuePayableAmount'));
+      expect(document!.paid_minor).toBe(xml.includes('<ram:TotalPrepaidAmount') ? cents(xml, 'TotalPrepaidAmount') : 0);
+    },
+  );
+});
+
 describe('relance import command', () => {
   it('prints the report of a file', async () => {
     const file = path.join(directory, 'cli.csv');
