@@ -20,7 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'Credit management: customers, invoices, payments and their dunning cases. Money is an integer of minor units with an ISO 4217 code; dates are YYYY-MM-DD. ' +
-          'Send "Authorization: Bearer <API key>". Every POST accepts an Idempotency-Key header: the first response is stored and replayed for the same key and body. Errors are RFC 9457 problem details.',
+          'Send "Authorization: Bearer <API key>": create one with `relance api-key create --name NAME --scopes read,write,admin`. In development, `npm start` creates an admin key when none exists, prints it once and stores it in DATA_DIR/development-api-key. Every POST accepts an Idempotency-Key header: the first response is stored and replayed for the same key and body. Errors are RFC 9457 problem details.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key created with `relance api-key create`' } } },
       security: [{ apiKey: [] }],
