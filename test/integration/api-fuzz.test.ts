@@ -51,7 +51,7 @@ beforeAll(async () => {
   const taskQueue = `api-fuzz-${Date.now()}`;
   api = await createTestApi(environment, taskQueue);
   // A worker runs the cases that generated invoices start, so case reads and updates get a response.
-  ({ worker } = await createWorker({ env: loadEnv({ NODE_ENV: 'test' }), sql: api.database.sql, logger: pino({ level: 'silent' }), connection: environment.nativeConnection, taskQueue }));
+  ({ worker } = await createWorker({ env: loadEnv({ NODE_ENV: 'test', TEMPORAL_ADDRESS: environment.address }), sql: api.database.sql, logger: pino({ level: 'silent' }), connection: environment.nativeConnection, taskQueue }));
   workerRun = worker.run();
   await api.app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
