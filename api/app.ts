@@ -14,6 +14,7 @@ import { registerIdempotency } from './plugins/idempotency.js';
 import { registerNulCheck } from './plugins/nul-characters.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerBackofficeRoutes } from './routes/backoffice.js';
 import { registerCaseListRoutes } from './routes/case-lists.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerImportRoutes } from './routes/imports.js';
@@ -100,5 +101,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOutboxRoutes(app, deps);
   registerPortalLinkRoutes(app, deps);
   registerPortalRoutes(app, deps);
+  registerBackofficeRoutes(app, deps);
   return app;
 }
