@@ -9,7 +9,7 @@ import { AGE_BUCKETS, readDashboard } from '../services/dashboards.js';
 
 // The dashboards page: DSO, aged balance today and per week, cash per week, promises,
 // disputes, reminders and the estimated footprint per channel, each chart beside a
-// table of its figures. Amounts are in one currency (EUR unless ?currency= says another).
+// table of its figures. Amounts are in one currency: EUR, or the one that ?currency= names.
 
 const querySchema = z.object({
   asOf: calendarDateSchema.optional(),
@@ -32,7 +32,8 @@ export function dashboardBody(dashboard: Awaited<ReturnType<typeof readDashboard
   const amount = (value: number) => money(value, currency, language);
   const short = (value: number) => number(value / 100, language);
   const bucketNames = AGE_BUCKETS.map((bucket) => labels.buckets[bucket] ?? bucket);
-  const weeks = dashboard.agedWeekly.map((week) => calendarDate(week.date, language).slice(0, 5));
+  // Day and month only, so that twelve labels fit under the bars.
+  const weeks = dashboard.agedWeekly.map((week) => (language === 'en' ? week.date.slice(5) : calendarDate(week.date, language).slice(0, 5)));
 
   const dso = card('dso', labels.dso, `<p style="font-size:2rem;margin:.2rem 0" data-figure="dso">${dashboard.dsoDays === null ? '–' : h(labels.dsoDays(number(dashboard.dsoDays, language, 1)))}</p><p class="muted">${h(labels.dsoExplain)}</p>`);
   const agedToday = card('aged', labels.aged,
@@ -68,8 +69,8 @@ export function dashboardBody(dashboard: Awaited<ReturnType<typeof readDashboard
     ])
     + `<p class="muted">${h(carbon.method)}</p>`);
 
-  return `<form method="get" class="inline"><div><label for="asOf">${h(labels.week)}</label><input id="asOf" name="asOf" type="date" value="${dashboard.query.asOf}"></div>`
-    + `<div><label for="currency">Currency</label><input id="currency" name="currency" value="${h(currency)}" size="4" maxlength="3"></div><button type="submit">OK</button></form>`
+  return `<form method="get" class="inline"><div><label for="asOf">${h(labels.asOf)}</label><input id="asOf" name="asOf" type="date" value="${dashboard.query.asOf}"></div>`
+    + `<div><label for="currency">${h(labels.currency)}</label><input id="currency" name="currency" value="${h(currency)}" size="4" maxlength="3"></div><button type="submit">OK</button></form>`
     + `<div class="cards">${dso}${agedToday}${agedWeekly}${cash}${promises}${disputes}${reminders}${footprint}</div>`;
 }
 

@@ -18,7 +18,11 @@ export interface DashboardQuery {
   weeks: number;
 }
 
-/** Movements that reduce an invoice, each on the date it counts from. */
+/**
+ * Movements that reduce an invoice, each on the date it counts from.
+ * NOTE: a payment not yet allocated to an invoice (document_balances counts one that
+ * names the invoice number) is left out here until its allocation is recorded.
+ */
 const MOVEMENTS = (sql: Sql) => sql`
   select a.invoice_id, p.received_on as on_date, a.amount_minor
     from allocations a join payments p on p.id = a.payment_id where p.reversed_at is null
@@ -183,6 +187,7 @@ export async function remindersPerChannel(sql: Sql, query: DashboardQuery): Prom
 export async function carbonPerChannel(sql: Sql, query: DashboardQuery, cashMinor: number) {
   const from = addDays(query.asOf, -7 * query.weeks + 1);
   const summary = await summarizeCarbon(sql, { groupBy: 'channel', from: `${from}T00:00:00Z`, to: `${addDays(query.asOf, 1)}T00:00:00Z`, includeLines: false });
+  // NOTE: assumes a currency of two minor digits (EUR, USD): 1000 units are 100 000 minor units.
   const thousands = cashMinor / 100_000;
   return {
     groups: summary.groups.map((group) => ({ channel: group.key, grams: group.gramsCo2e, baselineGrams: group.baselineGramsCo2e })),

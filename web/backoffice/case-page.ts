@@ -111,7 +111,7 @@ export function casePageBody(input: CasePageInput): string {
   const summary = `<dl><dt>${h(messages.cases.customer)}</dt><dd><a href="/backoffice/customers/${context.customerId}">${h(context.customerName)}</a></dd>`
     + `<dt>${h(messages.cases.status)}</dt><dd>${h(messages.statuses[status] ?? status)}</dd>`
     + `<dt>${h(messages.cases.amount)}</dt><dd>${money(view.state?.balance?.dueMinor ?? view.case.amount_due_minor, view.case.currency, language)}</dd>`
-    + `<dt>${h(messages.scenarios.title)}</dt><dd>${h(view.case.scenario_id)} v${view.case.scenario_version}</dd></dl>`
+    + `<dt>${h(messages.customers.scenario)}</dt><dd>${h(view.case.scenario_id)} v${view.case.scenario_version}</dd></dl>`
     + `<p><a href="${h(input.temporalUrl)}">${h(labels.temporal)}</a></p>`;
 
   const next = view.state?.nextStep
@@ -126,7 +126,7 @@ export function casePageBody(input: CasePageInput): string {
     .join('');
   const head = `<thead><tr><th scope="col">${h(labels.step)}</th><th scope="col">${h(labels.channel)}</th><th scope="col">${h(labels.when)}</th><th scope="col">${h(labels.stepStatus)}</th></tr></thead>`;
   const plan = view.state
-    ? `${next}<table><caption>${h(labels.doneSteps)}</caption>${head}<tbody>${done}</tbody></table><table><caption>${h(labels.dryRun)}</caption>${head}<tbody>${planned}</tbody></table>`
+    ? `${next}${done ? `<table><caption>${h(labels.doneSteps)}</caption>${head}<tbody>${done}</tbody></table>` : `<p>${h(labels.noStepDone)}</p>`}<table><caption>${h(labels.dryRun)}</caption>${head}<tbody>${planned}</tbody></table>`
     : `<p class="muted">${h(labels.notRunning)}</p>`;
 
   const timeline = input.timeline
@@ -142,5 +142,5 @@ export function casePageBody(input: CasePageInput): string {
     + `<section aria-labelledby="plan-heading"><h2 id="plan-heading">${h(labels.planHeading)}</h2>${plan}</section>`
     + `<section aria-labelledby="timeline-heading"><h2 id="timeline-heading">${h(labels.timeline)}</h2><table><thead><tr><th scope="col">${h(labels.date)}</th><th scope="col">${h(labels.event)}</th><th scope="col">${h(labels.source)}</th><th scope="col">${h(labels.detail)}</th></tr></thead><tbody>${timeline}</tbody></table></section>`
     + `<section aria-labelledby="footprint-heading"><h2 id="footprint-heading">${h(labels.footprint)}</h2><p>${h(labels.footprintTotal(number(totalGrams, language, 1)))}</p>`
-    + `<table><thead><tr><th scope="col">${h(labels.channel)}</th><th scope="col" class="num">${h(messages.dashboards.count)}</th><th scope="col" class="num">gCO2e</th></tr></thead><tbody>${footprint}</tbody></table></section>`;
+    + `<table><thead><tr><th scope="col">${h(labels.channel)}</th><th scope="col" class="num">${h(labels.quantity)}</th><th scope="col" class="num">gCO2e</th></tr></thead><tbody>${footprint}</tbody></table></section>`;
 }

@@ -1,7 +1,7 @@
 import { h } from './layout.js';
 
-// Charts drawn on the server as inline SVG, without a chart library: bars, stacked bars
-// and paired bars are a few rectangles each. Every chart has a title for screen readers
+// Charts drawn on the server as inline SVG, without a chart library: bars and stacked
+// bars are a few rectangles each. Every chart has a title for screen readers
 // and sits next to a table of the same figures.
 
 const WIDTH = 560;
@@ -19,7 +19,7 @@ function niceMaximum(value: number): number {
 
 function axis(maximum: number, format: (value: number) => string): string {
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  return [0, 0.5, 1]
+  return [0, 1]
     .map((fraction) => {
       const y = MARGIN.top + plotHeight * (1 - fraction);
       return `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#c8c8c8"/>`
@@ -40,6 +40,8 @@ export interface StackedSeries {
  */
 export function stackedBarChart(input: { title: string; categories: string[]; series: StackedSeries[]; format: (value: number) => string }): string {
   const totals = input.categories.map((_, index) => input.series.reduce((sum, series) => sum + Math.max(0, series.values[index] ?? 0), 0));
+  // An empty chart would show a zero axis only, and the table beside it shows the same zeros.
+  if (totals.every((total) => total === 0)) return '';
   const maximum = niceMaximum(Math.max(0, ...totals));
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -66,7 +68,7 @@ export function stackedBarChart(input: { title: string; categories: string[]; se
     .join('');
 
   const legend = input.series.length > 1
-    ? input.series.map((series, index) => `<rect x="${MARGIN.left + index * 105}" y="${HEIGHT - 14}" width="10" height="10" fill="${PALETTE[index % PALETTE.length]}"/><text x="${MARGIN.left + index * 105 + 14}" y="${HEIGHT - 5}">${h(series.label)}</text>`).join('')
+    ? input.series.map((series, index) => `<rect x="${10 + index * 110}" y="${HEIGHT - 14}" width="10" height="10" fill="${PALETTE[index % PALETTE.length]}"/><text x="${24 + index * 110}" y="${HEIGHT - 5}">${h(series.label)}</text>`).join('')
     : '';
   return `<svg role="img" aria-label="${h(input.title)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" style="max-width:${WIDTH}px" xmlns="http://www.w3.org/2000/svg"><title>${h(input.title)}</title>`
     + `${axis(maximum, input.format)}${bars}${legend}</svg>`;

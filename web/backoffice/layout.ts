@@ -4,8 +4,8 @@ import { backofficeFr } from '../../i18n/backoffice.fr.js';
 import { escapeHtml } from '../layout.js';
 
 // The back-office page shell: landmarks, a skip link, the menu, the language switch and
-// the sign-out form. No script and no remote font; colours keep a contrast ratio of at
-// least 4.5:1 on white (WCAG 2.1 AA), and every focusable element shows a focus ring.
+// the sign-out form. It loads no script and no remote font. Text colours keep a contrast
+// ratio of at least 4.5:1 on white (WCAG 2.1 AA), and focusable elements show a focus ring.
 
 export type BackofficeLanguage = 'fr' | 'en';
 
@@ -72,7 +72,7 @@ const MENU: { key: keyof BackofficeMessages['nav']; href: string; roles?: string
   { key: 'users', href: '/backoffice/users', roles: ['admin'] },
 ];
 
-/** The hidden CSRF field every back-office form carries. */
+/** Renders the hidden CSRF field that every back-office form carries. */
 export function csrfField(session: Session): string {
   return `<input type="hidden" name="csrf" value="${h(session.csrfToken)}">`;
 }

@@ -37,6 +37,7 @@ export function scenarioFromForm(base: Scenario, fields: Record<string, string>)
   }
   const input = {
     ...base,
+    // TODO: a demo scenario (offsetMinutes) is saved as a production one with day offsets; the editor has no minutes field.
     mode: 'production',
     name: { fr: fields.name_fr?.trim() ?? '', en: fields.name_en?.trim() ?? '' },
     steps,
