@@ -105,18 +105,18 @@ export async function readCaseContext(sql: Sql, invoiceId: string): Promise<Case
   const [row] = await sql<
     {
       id: string; number: string; due_date: string; issue_date: string; currency: string; cancelled: boolean;
-      customer_id: string; segment: string | null; is_business: boolean; time_zone: string; language: 'fr' | 'en';
+      customer_id: string; segment: string | null; is_business: boolean; time_zone: string; language: 'fr' | 'en'; group_reminders: boolean;
     }[]
   >`
     select i.id, i.number, to_char(i.due_date, 'YYYY-MM-DD') as due_date, to_char(i.issue_date, 'YYYY-MM-DD') as issue_date,
       i.currency, i.cancelled_at is not null as cancelled,
-      c.id as customer_id, c.segment, c.is_business, c.time_zone, c.language
+      c.id as customer_id, c.segment, c.is_business, c.time_zone, c.language, c.group_reminders
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   if (!row) throw new Error(`invoice ${invoiceId} not found: was it deleted while its case ran?`);
 
   return {
     invoice: { id: row.id, number: row.number, dueDate: row.due_date, issueDate: row.issue_date, currency: row.currency, cancelled: row.cancelled },
-    customer: { id: row.customer_id, segment: row.segment, isBusiness: row.is_business, timeZone: row.time_zone, language: row.language },
+    customer: { id: row.customer_id, segment: row.segment, isBusiness: row.is_business, timeZone: row.time_zone, language: row.language, groupReminders: row.group_reminders },
   };
 }

@@ -1,11 +1,12 @@
 import { readCaseContext, readInvoiceBalance } from './balance.js';
 import { insertCaseEvent, insertTask, insertWriteOff, markInvoiceCancelled, recordCaseEnd, upsertCaseProjection } from './case-records.js';
 import type { ActivityDeps } from './deps.js';
+import { requestGroupedStep, sendGroupedReminder, type TemporalDeps } from './grouped-email.js';
 import { performDunningStep } from './steps.js';
 import type { CaseEventInput, CaseProjection, EndCaseInput, OpenTaskInput, PerformStepInput, WriteOffActivityInput } from './types.js';
 
-/** Builds the activities the worker registers, bound to the process's database pool and mailer. */
-export function createActivities(deps: ActivityDeps) {
+/** Builds the activities the worker registers, bound to the process's database pool, mailer and Temporal client. */
+export function createActivities(deps: ActivityDeps & { temporal?: TemporalDeps }) {
   const { sql } = deps;
   return {
     loadCaseContext: (input: { invoiceId: string }) => readCaseContext(sql, input.invoiceId),
@@ -17,6 +18,12 @@ export function createActivities(deps: ActivityDeps) {
     applyWriteOff: (input: WriteOffActivityInput) => insertWriteOff(sql, input),
     cancelInvoice: (input: { invoiceId: string; author: string }) => markInvoiceCancelled(sql, input),
     performStep: (input: PerformStepInput) => performDunningStep(deps, input),
+    requestGroupedStep: (input: Parameters<typeof requestGroupedStep>[1]) => {
+      const { temporal } = deps;
+      if (!temporal) throw new Error('grouped reminders need a Temporal client in the activities: pass `temporal` to createActivities');
+      return requestGroupedStep({ ...deps, temporal }, input);
+    },
+    sendGroupedReminder: (input: Parameters<typeof sendGroupedReminder>[1]) => sendGroupedReminder(deps, input),
   };
 }
 

@@ -44,7 +44,8 @@ export interface DeliveryResult {
  * key, so a retry after a crash between its answer and the database write sends nothing
  * twice. A customer without a usable address gets a "not deliverable" record and a task.
  */
-export async function deliverReminder(deps: ActivityDeps, delivery: ReminderDelivery): Promise<DeliveryResult> {
+export async function deliverReminder(deps: ActivityDeps, requested: ReminderDelivery): Promise<DeliveryResult> {
+  let delivery = requested;
   const { sql, mailer, logger } = deps;
   const ids = { customerId: delivery.customerId, workflowIds: delivery.lines.map((line) => line.workflowId), messageKey: delivery.idempotencyKey };
   const attempt = currentAttempt();
@@ -55,6 +56,21 @@ export async function deliverReminder(deps: ActivityDeps, delivery: ReminderDeli
     await recordDeduplicated(deps, delivery, { messageId: existing.id, attempt, reason: 'message already stored' });
     return { outcome: existing.status === 'not_deliverable' ? 'not_deliverable' : 'sent', messageId: existing.id, deduplicated: true };
   }
+
+  // A step that a message already carried, under another key (a grouped e-mail, an operator's replay), is not sent again.
+  const carried = await sql<{ message_id: string; invoice_id: string; step_key: string }[]>`
+    select mi.message_id, mi.invoice_id, mi.step_key
+    from message_invoices mi
+    join unnest(${sql.array(delivery.lines.map((line) => line.invoiceId))}::uuid[], ${sql.array(delivery.lines.map((line) => line.stepKey))}::text[])
+      as wanted(invoice_id, step_key) on wanted.invoice_id = mi.invoice_id and wanted.step_key = mi.step_key`;
+  const firstCarried = carried[0];
+  if (firstCarried && carried.length === delivery.lines.length) {
+    logger.info({ ...ids, messageId: firstCarried.message_id }, 'every step of this reminder was already sent; not sending again');
+    await recordDeduplicated(deps, delivery, { messageId: firstCarried.message_id, attempt, reason: 'step already carried by a message' });
+    return { outcome: 'sent', messageId: firstCarried.message_id, deduplicated: true };
+  }
+  const remaining = delivery.lines.filter((line) => !carried.some((row) => row.invoice_id === line.invoiceId && row.step_key === line.stepKey));
+  delivery = { ...delivery, lines: remaining };
 
   const [customer] = await sql<{ name: string; is_business: boolean; time_zone: string; portal_link_version: number; language: 'fr' | 'en' }[]>`
     select name, is_business, time_zone, portal_link_version, language from customers where id = ${delivery.customerId}`;

@@ -6,7 +6,7 @@ import type { ScenarioStep } from '../domain/scenario.js';
 
 export interface CaseContext {
   invoice: { id: string; number: string; dueDate: string; issueDate: string; currency: string; cancelled: boolean };
-  customer: { id: string; segment: string | null; isBusiness: boolean; timeZone: string; language: 'fr' | 'en' };
+  customer: { id: string; segment: string | null; isBusiness: boolean; timeZone: string; language: 'fr' | 'en'; groupReminders: boolean };
 }
 
 export interface PerformStepInput {

@@ -23,6 +23,8 @@ export const customerInputSchema = z.object({
   segment: z.string().trim().max(60).optional(),
   scenarioId: z.string().max(63).optional(),
   address: z.string().trim().max(500).optional(),
+  /** One e-mail per send slot lists every invoice whose step falls in it; false sends one e-mail per invoice. */
+  groupReminders: z.boolean().default(true),
   contacts: z.array(contactSchema).max(20).default([]),
 });
 export type CustomerInput = z.infer<typeof customerInputSchema>;

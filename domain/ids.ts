@@ -12,3 +12,14 @@ export function dunningCaseWorkflowId(invoiceId: string): string {
 export function stepActionKey(workflowId: string, stepKey: string, attempt = 0): string {
   return attempt === 0 ? `${workflowId}/step/${stepKey}` : `${workflowId}/step/${stepKey}/${attempt}`;
 }
+
+/**
+ * The mailbox that groups one customer's e-mail steps due in one send slot. Slots are
+ * 15-minute periods of UTC time, so steps planned for the same instant always meet.
+ */
+export function customerMailboxWorkflowId(customerId: string, scheduledAt: string): string {
+  const instant = new Date(scheduledAt);
+  instant.setUTCMinutes(instant.getUTCMinutes() - (instant.getUTCMinutes() % 15), 0, 0);
+  const slot = instant.toISOString().slice(0, 16).replace(/[-:]/g, '');
+  return `customer-mailbox-${customerId}-${slot}`;
+}

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type NativeConnectionOptions, type WorkflowBundleWithSourceMap, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
@@ -42,6 +43,8 @@ export interface WorkerOptions {
   mailer?: Mailer;
   connection?: NativeConnection;
   taskQueue?: string;
+  /** The client that activities use to start customer mailboxes; one is connected from `env` when absent. */
+  client?: Client;
   /** A bundle made once by bundleWorkflows(), so that several workers in one process skip the build. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -55,8 +58,15 @@ export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { env, sql, logger } = options;
   const connection = options.connection ?? (await NativeConnection.connect((await temporalConnectionOptions(env)) as NativeConnectionOptions));
+  const taskQueue = options.taskQueue ?? env.TEMPORAL_TASK_QUEUE;
+  let client: Promise<Client> | undefined = options.client ? Promise.resolve(options.client) : undefined;
+  const getClient = () =>
+    (client ??= temporalConnectionOptions(env)
+      .then((connectionOptions) => Connection.connect(connectionOptions))
+      .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })));
   const activities = createActivities({
     sql,
+    temporal: { client: getClient, taskQueue },
     logger,
     mailer: options.mailer ?? createMailer(env),
     company: { name: env.COMPANY_NAME, siren: env.COMPANY_SIREN, address: env.COMPANY_ADDRESS, senderEmail: env.COMPANY_SENDER_EMAIL, language: env.COMPANY_LANGUAGE },
@@ -67,7 +77,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: options.taskQueue ?? env.TEMPORAL_TASK_QUEUE,
+    taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
   });

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,7 +21,8 @@ import {
   NEXT_ACTION_AT,
 } from '../domain/search-attributes.js';
 import { stepActionKey } from '../domain/ids.js';
-import type { CaseContext } from '../activities/types.js';
+import type { CaseContext, StepOutcome } from '../activities/types.js';
+import { stepDeliveredSignal, type StepDelivery } from './messages.js';
 import { registerHandlers } from './case-handlers.js';
 import { initialState, rememberAction, toCaseState, type DunningCaseInput, type PendingRequests } from './case-state.js';
 
@@ -54,6 +56,11 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
 
   const snapshot = (): CaseState =>
     toCaseState(workflowId, input, state, plannedNext ? { stepKey: plannedNext.stepKey, channel: plannedNext.channel, scheduledAt: plannedNext.scheduledAt } : null);
+
+  const deliveries = new Map<string, StepDelivery>();
+  setHandler(stepDeliveredSignal, (delivery) => {
+    deliveries.set(delivery.stepKey, delivery);
+  });
 
   registerHandlers({
     scenario,
@@ -260,16 +267,39 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
     }
 
     pending.escalate = false;
-    const outcome = await channels.performStep({
-      workflowId,
-      invoiceId: input.invoiceId,
-      customerId: input.customerId,
-      step,
-      scheduledAt: plannedNext.scheduledAt,
-      actedAt: nowIso(),
-      balance: fresh,
-      idempotencyKey: stepActionKey(workflowId, step.key),
-    });
+    let outcome: StepOutcome;
+    if (step.channel === 'email' && context.customer.groupReminders) {
+      // The customer's mailbox sends one e-mail for every invoice whose step falls in this slot.
+      deliveries.delete(step.key);
+      await ledger.requestGroupedStep({
+        customerId: input.customerId,
+        scheduledAt: plannedNext.scheduledAt,
+        request: {
+          workflowId,
+          invoiceId: input.invoiceId,
+          stepKey: step.key,
+          tone: step.tone,
+          claimsPenalties: step.claimsPenalties,
+          residualToleranceMinor: scenario.residualToleranceMinor,
+          dueDate: context.invoice.dueDate,
+        },
+      });
+      await condition(() => deliveries.has(step.key));
+      const delivery = deliveries.get(step.key);
+      if (!delivery || delivery.outcome === 'below_tolerance') continue;
+      outcome = { outcome: delivery.outcome, messageId: delivery.messageId };
+    } else {
+      outcome = await channels.performStep({
+        workflowId,
+        invoiceId: input.invoiceId,
+        customerId: input.customerId,
+        step,
+        scheduledAt: plannedNext.scheduledAt,
+        actedAt: nowIso(),
+        balance: fresh,
+        idempotencyKey: stepActionKey(workflowId, step.key),
+      });
+    }
     state.steps.push({ stepKey: step.key, channel: step.channel, scheduledAt: plannedNext.scheduledAt, at: nowIso(), outcome: outcome.outcome, dueMinor: fresh.dueMinor, messageId: outcome.messageId });
     rememberAction(state, { at: nowIso(), type: `step_${outcome.outcome}`, detail: step.key });
     log.info('Dunning step done', { workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: step.key, outcome: outcome.outcome });

@@ -12,6 +12,7 @@ import type {
   TaskCompletedInput,
   WriteOffInput,
 } from '../domain/case.js';
+import type { Tone } from '../domain/scenario.js';
 
 // Messages a dunning case accepts. Updates answer the caller with the case state after
 // the change, or reject invalid input before anything is written to history; signals
@@ -34,3 +35,24 @@ export const cancelUpdate = defineUpdate<CaseState, [OperatorInput]>('cancel');
 export const writeOffUpdate = defineUpdate<CaseState, [WriteOffInput]>('writeOff');
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/** An e-mail step a case hands to its customer's mailbox, to go out with the customer's other invoices. */
+export interface GroupedStepRequest {
+  workflowId: string;
+  invoiceId: string;
+  stepKey: string;
+  tone: Tone;
+  claimsPenalties: boolean;
+  residualToleranceMinor: number;
+  /** The due date orders the invoices; the oldest one sets the e-mail's tone. */
+  dueDate: string;
+}
+
+export interface StepDelivery {
+  stepKey: string;
+  outcome: 'sent' | 'not_deliverable' | 'below_tolerance';
+  messageId?: string;
+}
+
+export const requestGroupedStepSignal = defineSignal<[GroupedStepRequest]>('requestGroupedStep');
+export const stepDeliveredSignal = defineSignal<[StepDelivery]>('stepDelivered');

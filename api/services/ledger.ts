@@ -25,13 +25,13 @@ export interface CustomerRow {
 export async function upsertCustomer(sql: Sql, input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
   return sql.begin(async (transaction) => {
     const [row] = await transaction<(CustomerRow & { created: boolean })[]>`
-      insert into customers (external_ref, name, siren, vat_number, is_business, language, time_zone, segment, scenario_id, address)
+      insert into customers (external_ref, name, siren, vat_number, is_business, language, time_zone, segment, scenario_id, address, group_reminders)
       values (${input.externalRef}, ${input.name}, ${input.siren ?? null}, ${input.vatNumber ?? null}, ${input.isBusiness},
-              ${input.language}, ${input.timeZone}, ${input.segment ?? null}, ${input.scenarioId ?? null}, ${input.address ?? null})
+              ${input.language}, ${input.timeZone}, ${input.segment ?? null}, ${input.scenarioId ?? null}, ${input.address ?? null}, ${input.groupReminders})
       on conflict (external_ref) do update set
         name = excluded.name, siren = excluded.siren, vat_number = excluded.vat_number, is_business = excluded.is_business,
         language = excluded.language, time_zone = excluded.time_zone, segment = excluded.segment,
-        scenario_id = excluded.scenario_id, address = excluded.address, updated_at = now()
+        scenario_id = excluded.scenario_id, address = excluded.address, group_reminders = excluded.group_reminders, updated_at = now()
       returning id, external_ref, name, language, time_zone, scenario_id, (xmax = 0) as created`;
     if (!row) throw new Error(`customer ${input.externalRef} could not be stored`);
 

@@ -89,6 +89,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       logger: silentLogger,
       mailer: options.mailer ?? new OutboxMailer(),
       connection: env.nativeConnection,
+      client: env.client,
       taskQueue,
       workflowBundle: await (workflowBundle ??= bundleWorkflows()),
     });

@@ -59,6 +59,7 @@ describe('stale balance before a send', () => {
     expect(emails[0]?.lines).toEqual([{ invoiceId: id, stepKey: 'r1', dueMinor: 120_000 }]);
     const sentAt = emails[0]?.sent_at.getTime() ?? 0;
     expect(sentAt).toBeGreaterThanOrEqual(Date.parse('2025-04-07T07:00:00Z'));
-    expect(sentAt).toBeLessThan(Date.parse('2025-04-07T07:00:05Z'));
+    // The customer's mailbox gathers the steps of one slot for a few seconds before sending.
+    expect(sentAt).toBeLessThan(Date.parse('2025-04-07T07:00:30Z'));
   });
 });
