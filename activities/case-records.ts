@@ -19,6 +19,7 @@ export async function upsertCaseProjection(sql: Sql, input: CaseProjection): Pro
             ${input.status}, ${input.stage}, ${input.amountDueMinor}, ${input.currency}, ${input.nextActionAt})
     on conflict (workflow_id) do update set
       status = excluded.status, stage = excluded.stage, amount_due_minor = excluded.amount_due_minor,
+      scenario_version = excluded.scenario_version,
       next_action_at = excluded.next_action_at, updated_at = now()`;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDateSchema, instantSchema } from './dates.js';
-import { channelSchema } from './scenario.js';
+import { channelSchema, scenarioSchema } from './scenario.js';
 
 // The dunning case: its states, the inputs of every message a case accepts, and the
 // state a query returns. Workflow-safe; the API validates the same schemas at its edge.
@@ -79,6 +79,10 @@ export type ManualStepInput = z.infer<typeof manualStepInputSchema>;
 
 export const writeOffInputSchema = z.object({ author: z.string().max(200), reason: z.string().trim().min(3).max(2000) });
 export type WriteOffInput = z.infer<typeof writeOffInputSchema>;
+
+/** Moves a running case to a newer version of its scenario; done steps stay done. */
+export const migrateScenarioInputSchema = z.object({ scenario: scenarioSchema, author: z.string().max(200) });
+export type MigrateScenarioInput = z.input<typeof migrateScenarioInputSchema>;
 
 export const balanceChangedInputSchema = z.object({
   kind: z.enum(['payment', 'credit_note', 'write_off', 'reversal', 'refund', 'allocation']),

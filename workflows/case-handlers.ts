@@ -8,6 +8,7 @@ import {
   resolveDisputeInputSchema,
   stepInputSchema,
   writeOffInputSchema,
+  migrateScenarioInputSchema,
   type CaseState,
 } from '../domain/case.js';
 import { addDays, localDateOf, zonedTimeToInstant } from '../domain/dates.js';
@@ -16,7 +17,9 @@ import { rememberAction, type CarriedState, type PendingRequests } from './case-
 import * as messages from './messages.js';
 
 export interface HandlerContext {
-  scenario: Scenario;
+  /** The scenario the case follows now: the pinned version, or the one an explicit migration set. */
+  scenario: () => Scenario;
+  migrateScenario: (scenario: Scenario) => void;
   state: CarriedState;
   pending: PendingRequests;
   timeZone: () => string;
@@ -45,7 +48,8 @@ function rejectWhenEnded(context: HandlerContext): void {
 
 /** Registers every signal and update a dunning case accepts. */
 export function registerHandlers(context: HandlerContext): void {
-  const { state, pending, scenario } = context;
+  const { state, pending } = context;
+  const scenario = () => context.scenario();
   const now = () => new Date(Date.now()).toISOString();
 
   setHandler(messages.caseStateQuery, () => context.snapshot());
@@ -75,8 +79,8 @@ export function registerHandlers(context: HandlerContext): void {
         promisedDate: input.promisedDate,
         amountMinor: input.amountMinor,
         resumeAt: zonedTimeToInstant(
-          addDays(input.promisedDate, scenario.promise.graceDays),
-          scenario.calendar.sendWindow.start,
+          addDays(input.promisedDate, scenario().promise.graceDays),
+          scenario().calendar.sendWindow.start,
           context.timeZone(),
         ).toISOString(),
         keptAtOrUnderMinor: Math.max(0, (due ?? input.amountMinor) - input.amountMinor),
@@ -93,10 +97,10 @@ export function registerHandlers(context: HandlerContext): void {
         rejectWhenEnded(context);
         const input = parseOrReject(promiseToPayInputSchema, raw);
         const today = localDateOf(new Date(Date.now()), context.timeZone());
-        const latest = addDays(today, scenario.promise.maxHorizonDays);
+        const latest = addDays(today, scenario().promise.maxHorizonDays);
         if (input.promisedDate <= today) invalid(`promisedDate ${input.promisedDate} must be after today (${today})`);
         if (input.promisedDate > latest) {
-          invalid(`promisedDate ${input.promisedDate} is beyond the ${scenario.promise.maxHorizonDays}-day horizon: choose ${latest} or earlier`);
+          invalid(`promisedDate ${input.promisedDate} is beyond the ${scenario().promise.maxHorizonDays}-day horizon: choose ${latest} or earlier`);
         }
         const due = state.balance?.dueMinor;
         if (due !== undefined && input.amountMinor > due) {
@@ -196,9 +200,9 @@ export function registerHandlers(context: HandlerContext): void {
       validator: (raw) => {
         rejectWhenEnded(context);
         const input = parseOrReject(stepInputSchema, raw);
-        const known = scenario.steps.map((step) => step.key);
+        const known = scenario().steps.map((step) => step.key);
         if (input.stepKey !== undefined && !known.includes(input.stepKey)) {
-          invalid(`stepKey "${input.stepKey}" is not a step of scenario ${scenario.id}: use one of ${known.join(', ')}`);
+          invalid(`stepKey "${input.stepKey}" is not a step of scenario ${scenario().id}: use one of ${known.join(', ')}`);
         }
         if (input.stepKey === undefined && !context.snapshot().nextStep) invalid('no step is left to skip');
       },
@@ -246,7 +250,7 @@ export function registerHandlers(context: HandlerContext): void {
       validator: (raw) => {
         rejectWhenEnded(context);
         const input = parseOrReject(manualStepInputSchema, raw);
-        if (!scenario.steps.some((step) => step.key === input.stepKey)) invalid(`stepKey "${input.stepKey}" is not a step of scenario ${scenario.id}`);
+        if (!scenario().steps.some((step) => step.key === input.stepKey)) invalid(`stepKey "${input.stepKey}" is not a step of scenario ${scenario().id}`);
         if (state.steps.some((step) => step.stepKey === input.stepKey)) invalid(`step "${input.stepKey}" is already done`);
       },
     },
@@ -274,5 +278,28 @@ export function registerHandlers(context: HandlerContext): void {
       return context.snapshot();
     },
     { validator: (raw) => (rejectWhenEnded(context), void parseOrReject(writeOffInputSchema, raw)) },
+  );
+
+  setHandler(
+    messages.migrateScenarioUpdate,
+    async (raw) => {
+      const input = parseOrReject(migrateScenarioInputSchema, raw);
+      const from = scenario().version;
+      context.migrateScenario(input.scenario);
+      rememberAction(state, { at: now(), type: 'scenario_migrated', detail: `${input.scenario.id} v${from} to v${input.scenario.version} by ${input.author}` });
+      context.wake();
+      await context.settled();
+      return context.snapshot();
+    },
+    {
+      validator: (raw) => {
+        rejectWhenEnded(context);
+        const input = parseOrReject(migrateScenarioInputSchema, raw);
+        if (input.scenario.id !== scenario().id) invalid(`scenario ${input.scenario.id} is not this case's scenario (${scenario().id}): migrate cases to a version of their own scenario`);
+        if (input.scenario.version <= scenario().version) {
+          invalid(`version ${input.scenario.version} is not newer than the case's version ${scenario().version}`);
+        }
+      },
+    },
   );
 }

@@ -12,6 +12,8 @@ export interface DunningCaseInput {
   scenario: Scenario;
   /** Present when the case continues as new: everything the previous run knew. */
   carried?: CarriedState;
+  /** History length past which the case continues as new; tests lower it. */
+  historyEventsBeforeContinue?: number;
   /** Requests not yet acted on when the case continued as new. */
   pending?: PendingRequests;
 }

@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -45,7 +46,7 @@ const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
 /** Runs the dunning of one invoice from its first step to a terminal state. */
 export async function dunningCase(input: DunningCaseInput): Promise<{ terminalState: TerminalState }> {
   const { workflowId } = workflowInfo();
-  const scenario = input.scenario;
+  let scenario = input.scenario;
   const state = initialState(input, nowIso());
   const pending: PendingRequests = input.pending ?? { escalate: false, cancel: null, writeOff: null, cancelInvoice: null };
   let context: CaseContext | null = null;
@@ -55,7 +56,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
   let ended = false;
 
   const snapshot = (): CaseState =>
-    toCaseState(workflowId, input, state, plannedNext ? { stepKey: plannedNext.stepKey, channel: plannedNext.channel, scheduledAt: plannedNext.scheduledAt } : null);
+    toCaseState(workflowId, { ...input, scenario }, state, plannedNext ? { stepKey: plannedNext.stepKey, channel: plannedNext.channel, scheduledAt: plannedNext.scheduledAt } : null);
 
   const deliveries = new Map<string, StepDelivery>();
   setHandler(stepDeliveredSignal, (delivery) => {
@@ -63,7 +64,10 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
   });
 
   registerHandlers({
-    scenario,
+    scenario: () => scenario,
+    migrateScenario: (next) => {
+      scenario = next;
+    },
     state,
     pending,
     timeZone: () => context?.customer.timeZone ?? 'Europe/Paris',
@@ -162,10 +166,10 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
 
   for (;;) {
     turnStart = wakes;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE)) {
       // Handlers still running would lose their answer: wait for them, then carry every piece of state.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof dunningCase>({ ...input, carried: state, pending });
+      await continueAsNew<typeof dunningCase>({ ...input, scenario, carried: state, pending });
     }
 
     context = await ledger.loadCaseContext({ invoiceId: input.invoiceId });
@@ -218,7 +222,11 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       }
       const kept = balance.dueMinor <= state.promise.keptAtOrUnderMinor;
       await record(kept ? 'promise_kept' : 'promise_broken', { promisedDate: state.promise.promisedDate, amountMinor: state.promise.amountMinor, dueMinor: balance.dueMinor });
-      rememberAction(state, { at: nowIso(), type: kept ? 'promise_kept' : 'promise_broken' });
+      const action = { at: nowIso(), type: kept ? 'promise_kept' : 'promise_broken' };
+      // Recorded just above with its figures. Cases started before this patch also queued it
+      // for recording, which wrote the event twice; they replay that path unchanged.
+      if (patched('promise-outcome-recorded-once')) state.lastActions.push(action);
+      else rememberAction(state, action);
       state.promise = null;
     }
 

@@ -3,6 +3,7 @@ import type {
   BalanceChangedInput,
   CaseState,
   ManualStepInput,
+  MigrateScenarioInput,
   OpenDisputeInput,
   OperatorInput,
   PauseInput,
@@ -33,6 +34,7 @@ export const confirmStepUpdate = defineUpdate<CaseState, [StepInput]>('confirmSt
 export const markStepDoneUpdate = defineUpdate<CaseState, [ManualStepInput]>('markStepDone');
 export const cancelUpdate = defineUpdate<CaseState, [OperatorInput]>('cancel');
 export const writeOffUpdate = defineUpdate<CaseState, [WriteOffInput]>('writeOff');
+export const migrateScenarioUpdate = defineUpdate<CaseState, [MigrateScenarioInput]>('migrateScenario');
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 

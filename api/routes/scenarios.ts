@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { notFound } from '../errors.js';
 import { errorResponses } from '../schemas.js';
+import { migrateRunningCases } from '../services/scenario-migration.js';
 import { findScenario, saveScenario } from '../services/scenarios.js';
 
 /** A scenario as stored: its steps are described by the scenario schema in domain/scenario.ts. */
@@ -45,5 +46,36 @@ export function registerScenarioRoutes(app: FastifyInstance, deps: AppDeps): voi
     const scenario = await findScenario(sql, request.params.id);
     if (!scenario) throw notFound('scenario', request.params.id);
     return { scenario };
+  });
+
+  routes.post('/v1/scenarios/:id/migrate-cases', {
+    config: { scope: 'admin' },
+    schema: {
+      summary: "Move running cases to the scenario's latest version",
+      description: 'Running cases keep the version they started with until this call. With dryRun, lists the cases that would move.',
+      tags: ['scenarios'],
+      params: z.object({ id: z.string().max(63) }),
+      body: z.object({ dryRun: z.boolean().default(false) }).default({ dryRun: false }),
+      response: {
+        200: z.object({
+          scenarioId: z.string(),
+          toVersion: z.number().int(),
+          dryRun: z.boolean(),
+          cases: z.array(z.object({
+            invoiceId: z.string(),
+            workflowId: z.string(),
+            fromVersion: z.number().int(),
+            result: z.enum(['migrated', 'would_migrate', 'failed']),
+            error: z.string().optional(),
+          })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const author = request.apiKey ? `api-key:${request.apiKey.name}` : 'api';
+    const report = await migrateRunningCases(sql, deps.temporal, { scenarioId: request.params.id, author, dryRun: request.body.dryRun });
+    request.log.info({ scenarioId: report.scenarioId, toVersion: report.toVersion, cases: report.cases.length, dryRun: report.dryRun }, 'scenario migration of running cases');
+    return report;
   });
 }

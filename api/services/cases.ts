@@ -69,7 +69,7 @@ export async function readCase(sql: Sql, temporal: TemporalHandle, invoiceId: st
 
 export type CaseUpdateName =
   | 'promiseToPay' | 'openDispute' | 'resolveDispute' | 'pause' | 'resume' | 'skipStep'
-  | 'escalate' | 'confirmStep' | 'markStepDone' | 'cancel' | 'writeOff';
+  | 'escalate' | 'confirmStep' | 'markStepDone' | 'cancel' | 'writeOff' | 'migrateScenario';
 
 /**
  * Sends an update to a running case and returns its state afterwards. A case that has
