@@ -71,6 +71,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void 
             mode: query.mode,
             currency: query.currency,
             paymentTermsDays: query.paymentTermsDays,
+            dataDir: deps.env.DATA_DIR,
           });
         } catch (error) {
           if (error instanceof ImportFileError) throw new ApiError('validation_failed', `${file.filename}: ${error.message}`, { reason: error.code });

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 
 import type postgres from 'postgres';
 
+import { captureOriginal, keepOriginal } from './originals.js';
 import type { Sql } from '../../db/client.js';
 import { importFile, type ImportFileOptions } from '../../imports/detect.js';
 import { dueDateFor } from '../../imports/payment-terms.js';
@@ -157,7 +158,7 @@ async function applyDocuments(transaction: postgres.TransactionSql, invoices: Im
         row: {
           customer_id: customerId, kind: invoice.kind, number: invoice.number, currency: invoice.currency, total_minor: invoice.totalMinor,
           issue_date: invoice.issueDate, due_date: dueDate, payment_terms_days: invoice.paymentTermsDays ?? null, preceding_invoice_id: precedingId,
-          source: JSON.stringify(invoice.source),
+          source: invoice.source,
         },
       });
     }
@@ -304,7 +305,11 @@ export async function applyImport(sql: Sql, result: ImportResult, mode: ImportMo
  * NOTE: the file is parsed as a stream, but its records are held in memory until applied:
  * bench/import.ts measured about 310 MiB peak RSS for 100,000 invoices.
  */
-export async function importIntoLedger(sql: Sql, source: string | Readable, options: ImportFileOptions): Promise<ApplyReport> {
-  const result = await importFile(source, options);
+export async function importIntoLedger(sql: Sql, source: string | Readable, options: ImportFileOptions & { dataDir?: string }): Promise<ApplyReport> {
+  if (options.dataDir === undefined) return applyImport(sql, await importFile(source, options), options.mode);
+
+  const capture = captureOriginal(source);
+  const result = await importFile(capture.stream, options);
+  await keepOriginal(result, capture.original(), options.dataDir);
   return applyImport(sql, result, options.mode);
 }

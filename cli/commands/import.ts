@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { startCaseForInvoice } from '../../api/services/cases.js';
 import { applyImport, type ApplyReport } from '../../api/services/imports.js';
+import { captureOriginal, keepOriginal } from '../../api/services/originals.js';
 import { connectTemporal } from '../../api/temporal.js';
 import { loadEnv } from '../../config/env.js';
 import { importFile } from '../../imports/detect.js';
@@ -60,7 +61,8 @@ async function runImport(file: string, options: ImportOptions): Promise<void> {
   });
 
   const mode = options.partial ? 'partial' : 'all_or_nothing';
-  const result = await importFile(createReadStream(file).pipe(counter), {
+  const capture = captureOriginal(createReadStream(file).pipe(counter));
+  const result = await importFile(capture.stream, {
     format: options.format,
     preset: options.preset,
     mode,
@@ -71,6 +73,7 @@ async function runImport(file: string, options: ImportOptions): Promise<void> {
     },
   });
   progress.done(`${result.report.rows} rows read; writing to the database`);
+  await keepOriginal(result, capture.original(), loadEnv().DATA_DIR);
 
   const { sql, url } = connectDatabase();
   let report: ApplyReport;

@@ -26,7 +26,6 @@ const LABELS = {
 /**
  * Reads the original PDF when `invoices.source.originalPdfPath` names a file under
  * DATA_DIR that starts like a PDF; null otherwise.
- * NOTE: no importer stores originals yet, so every copy is generated today.
  */
 async function readOriginal(source: Record<string, unknown>, dataDir: string): Promise<Buffer | null> {
   const relative = source.originalPdfPath;
