@@ -64,6 +64,15 @@ export function registerHandlers(context: HandlerContext): void {
     context.wake();
   });
 
+  setHandler(messages.emailBouncedSignal, (input) => {
+    rememberAction(state, { at: now(), type: `email_${input.kind}`, detail: input.stepKey });
+    const step = scenario().steps.find((candidate) => candidate.key === input.stepKey);
+    if (step?.fallbackChannel && !(state.fallbacksDone ?? []).includes(step.key) && !(state.fallbacksDue ?? []).includes(step.key)) {
+      state.fallbacksDue = [...(state.fallbacksDue ?? []), step.key];
+    }
+    context.wake();
+  });
+
   setHandler(messages.taskCompletedSignal, (input) => {
     rememberAction(state, { at: now(), type: 'task_completed', detail: `${input.kind}:${input.outcome}` });
     context.wake();

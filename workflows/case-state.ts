@@ -33,6 +33,9 @@ export interface CarriedState {
   unrecorded: CaseAction[];
   balance: InvoiceBalance | null;
   eventSequence: number;
+  /** E-mail steps whose scenario names a fallback channel and whose e-mail did not reach the customer. */
+  fallbacksDue?: string[];
+  fallbacksDone?: string[];
 }
 
 export interface PromiseState {

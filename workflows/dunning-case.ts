@@ -162,6 +162,27 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
     return state.balance;
   };
 
+  /** Sends a step again on its scenario's fallback channel (a letter, usually) after its e-mail failed to reach the customer. */
+  const performFallback = async (stepKey: string, balance: InvoiceBalance) => {
+    state.fallbacksDue = (state.fallbacksDue ?? []).filter((key) => key !== stepKey);
+    state.fallbacksDone = [...(state.fallbacksDone ?? []), stepKey];
+    const step = scenario.steps.find((candidate) => candidate.key === stepKey);
+    if (!step?.fallbackChannel) return;
+    const fallback = { ...step, channel: step.fallbackChannel, fallbackChannel: undefined };
+    const outcome = await channels.performStep({
+      workflowId,
+      invoiceId: input.invoiceId,
+      customerId: input.customerId,
+      step: fallback,
+      scheduledAt: nowIso(),
+      actedAt: nowIso(),
+      balance,
+      idempotencyKey: `${stepActionKey(workflowId, step.key)}/fallback`,
+    });
+    state.steps.push({ stepKey: step.key, channel: fallback.channel, at: nowIso(), outcome: outcome.outcome, dueMinor: balance.dueMinor, messageId: outcome.messageId });
+    rememberAction(state, { at: nowIso(), type: `step_fallback_${outcome.outcome}`, detail: `${step.key} by ${fallback.channel}` });
+  };
+
   if (!input.carried) await record('case_started', { scenarioId: scenario.id, scenarioVersion: scenario.version });
 
   for (;;) {
@@ -228,6 +249,12 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       if (patched('promise-outcome-recorded-once')) state.lastActions.push(action);
       else rememberAction(state, action);
       state.promise = null;
+    }
+
+    const fallbackKey = state.fallbacksDue?.[0];
+    if (fallbackKey !== undefined && patched('email-fallback-channel')) {
+      await performFallback(fallbackKey, balance);
+      continue;
     }
 
     const plan = planSteps({
@@ -307,6 +334,9 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
         balance: fresh,
         idempotencyKey: stepActionKey(workflowId, step.key),
       });
+    }
+    if (outcome.outcome === 'not_deliverable' && step.fallbackChannel && patched('email-fallback-channel')) {
+      state.fallbacksDue = [...(state.fallbacksDue ?? []), step.key];
     }
     state.steps.push({ stepKey: step.key, channel: step.channel, scheduledAt: plannedNext.scheduledAt, at: nowIso(), outcome: outcome.outcome, dueMinor: fresh.dueMinor, messageId: outcome.messageId });
     rememberAction(state, { at: nowIso(), type: `step_${outcome.outcome}`, detail: step.key });

@@ -58,3 +58,10 @@ export interface StepDelivery {
 
 export const requestGroupedStepSignal = defineSignal<[GroupedStepRequest]>('requestGroupedStep');
 export const stepDeliveredSignal = defineSignal<[StepDelivery]>('stepDelivered');
+
+/** The e-mail that carried a step bounced or was reported as spam after it was sent. */
+export interface EmailBounce {
+  stepKey: string;
+  kind: 'bounced' | 'complained';
+}
+export const emailBouncedSignal = defineSignal<[EmailBounce]>('emailBounced');

@@ -55,8 +55,8 @@ export async function processResendEvent(sql: Sql, temporal: TemporalHandle, log
       values ('resend', ${deliveryId}, ${event.type}, ${transaction.json(event as never)})
       on conflict do nothing
       returning delivery_id`;
-    if (inserted.length === 0) return { duplicate: true, suppressed: 0, workflowIds: [] as string[] };
-    if (!suppression) return { duplicate: false, suppressed: 0, workflowIds: [] as string[] };
+    if (inserted.length === 0) return { duplicate: true, suppressed: 0, workflowIds: [] as string[], bounces: [] as { workflowId: string; stepKey: string }[], kind: null };
+    if (!suppression) return { duplicate: false, suppressed: 0, workflowIds: [] as string[], bounces: [] as { workflowId: string; stepKey: string }[], kind: null };
 
     const recipients = event.data.to ?? [];
     const addresses = (Array.isArray(recipients) ? recipients : [recipients]).map((address) => address.trim().toLowerCase());
@@ -72,8 +72,8 @@ export async function processResendEvent(sql: Sql, temporal: TemporalHandle, log
           returning id`
       : [];
     const carried = message
-      ? await transaction<{ invoice_id: string; workflow_id: string | null }[]>`
-          select mi.invoice_id, c.workflow_id from message_invoices mi left join cases c on c.invoice_id = mi.invoice_id
+      ? await transaction<{ invoice_id: string; workflow_id: string | null; step_key: string }[]>`
+          select mi.invoice_id, c.workflow_id, mi.step_key from message_invoices mi left join cases c on c.invoice_id = mi.invoice_id
           where mi.message_id = ${message.id}`
       : [];
     for (const invoice of carried) {
@@ -91,8 +91,19 @@ export async function processResendEvent(sql: Sql, temporal: TemporalHandle, log
     const open = await transaction<{ workflow_id: string }[]>`
       select workflow_id from cases
       where terminal_state is null and (invoice_id = any(${invoiceIds}::uuid[]) or customer_id = any(${customerIds}::uuid[]))`;
-    return { duplicate: false, suppressed: contacts.length, workflowIds: open.map((row) => row.workflow_id) };
+    const bounces = carried.flatMap((invoice) => (invoice.workflow_id ? [{ workflowId: invoice.workflow_id, stepKey: invoice.step_key }] : []));
+    return { duplicate: false, suppressed: contacts.length, workflowIds: open.map((row) => row.workflow_id), bounces, kind: suppression.status };
   });
+
+  // The cases whose step the message carried may send it again on the scenario's fallback channel.
+  for (const bounce of outcome.bounces) {
+    try {
+      await temporal.client.workflow.getHandle(bounce.workflowId).signal('emailBounced', { stepKey: bounce.stepKey, kind: outcome.kind === 'complained' ? 'complained' : 'bounced' });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) continue;
+      logger.warn({ workflowId: bounce.workflowId, deliveryId, error: (error as Error).message }, 'emailBounced signal failed; the step gets no fallback');
+    }
+  }
 
   let signalled = 0;
   for (const workflowId of outcome.workflowIds) {
