@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { customerMailboxWorkflowId } from '../domain/ids.js';
+import type { CaseState } from '../domain/case.js';
 import type { Tone } from '../domain/scenario.js';
 import type { GroupedStepRequest, StepDelivery } from '../workflows/messages.js';
 import { readInvoiceBalance } from './balance.js';
@@ -35,6 +36,13 @@ export async function requestGroupedStep(
   return { mailboxWorkflowId };
 }
 
+/** Whether a case took a promise, a dispute or a pause after it handed over its step: such a step must not go out. */
+async function isHeld(temporal: TemporalDeps, workflowId: string): Promise<boolean> {
+  const client = await temporal.client();
+  const state = await client.workflow.getHandle(workflowId).query<CaseState>('caseState');
+  return state.promise !== null || state.dispute !== null || state.paused;
+}
+
 const TONE_ORDER: Tone[] = ['courtesy', 'friendly', 'firm', 'final', 'formal_notice'];
 
 /**
@@ -43,7 +51,7 @@ const TONE_ORDER: Tone[] = ['courtesy', 'friendly', 'firm', 'final', 'formal_not
  * message already carried answers with that message. The oldest invoice sets the tone.
  */
 export async function sendGroupedReminder(
-  deps: ActivityDeps,
+  deps: ActivityDeps & { temporal?: TemporalDeps },
   input: { mailboxWorkflowId: string; customerId: string; actedAt: string; requests: GroupedStepRequest[] },
 ): Promise<(StepDelivery & { workflowId: string })[]> {
   const results: (StepDelivery & { workflowId: string })[] = [];
@@ -55,6 +63,10 @@ export async function sendGroupedReminder(
       select message_id from message_invoices where invoice_id = ${request.invoiceId} and step_key = ${request.stepKey}`;
     if (carried) {
       results.push({ workflowId: request.workflowId, stepKey: request.stepKey, outcome: 'sent', messageId: carried.message_id });
+      continue;
+    }
+    if (deps.temporal && (await isHeld(deps.temporal, request.workflowId))) {
+      results.push({ workflowId: request.workflowId, stepKey: request.stepKey, outcome: 'withheld' });
       continue;
     }
     const balance = await readInvoiceBalance(deps.sql, request.invoiceId);

@@ -31,11 +31,15 @@ export type CustomerInput = z.infer<typeof customerInputSchema>;
 
 export const invoiceInputSchema = z
   .object({
-    customerRef: z.string().trim().min(1).max(100),
+    customerRef: z.string({ error: "required: the customer's externalRef, as given to POST /v1/customers" }).trim().min(1).max(100),
     kind: z.enum(['invoice', 'credit_note']).default('invoice'),
     number: z.string().trim().min(1).max(60),
     currency: currencySchema,
-    totalMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    totalMinor: z
+      .number({ error: 'expected an amount in minor units of the currency, for example 120000 for 1,200.00 EUR' })
+      .int('expected a whole number of minor units (cents for EUR), for example 120000 for 1,200.00 EUR')
+      .min(0, 'expected 0 or more: record a credit note with kind "credit_note" and a positive amount')
+      .max(Number.MAX_SAFE_INTEGER),
     issueDate: calendarDateSchema,
     dueDate: calendarDateSchema,
     paymentTermsDays: z.number().int().min(0).max(365).optional(),
@@ -47,11 +51,20 @@ export const invoiceInputSchema = z
 export type InvoiceInput = z.infer<typeof invoiceInputSchema>;
 
 export const paymentInputSchema = z.object({
-  customerRef: z.string().trim().min(1).max(100),
+  customerRef: z.string({ error: "required: the customer's externalRef, as given to POST /v1/customers" }).trim().min(1).max(100),
   reference: z.string().trim().min(1).max(100),
-  amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  amountMinor: z
+    .number({ error: 'expected an amount in minor units of the currency, for example 120000 for 1,200.00 EUR' })
+    .int('expected a whole number of minor units (cents for EUR), for example 120000 for 1,200.00 EUR')
+    .positive('expected more than 0 minor units')
+    .max(Number.MAX_SAFE_INTEGER),
   currency: currencySchema,
-  receivedOn: calendarDateSchema,
+  receivedOn: calendarDateSchema.superRefine((date, ctx) => {
+    // One day of margin for payers in time zones ahead of UTC.
+    if (date > new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)) {
+      ctx.addIssue({ code: 'custom', message: `receivedOn ${date} is in the future: record a payment once it has been received` });
+    }
+  }),
   /** The invoice the payer named; the payment is stored even when that invoice is not known yet. */
   invoiceNumber: z.string().trim().max(60).optional(),
 });

@@ -145,6 +145,8 @@ export interface CaseState {
   promise: { promisedDate: string; amountMinor: number; resumeAt: string } | null;
   dispute: { reason: DisputeReason; comment?: string; openedAt: string } | null;
   pausedUntil: string | null;
+  /** True while an operator's pause holds the case, with or without an end. */
+  paused: boolean;
   steps: StepRecord[];
   lastActions: CaseAction[];
 }

@@ -5,7 +5,7 @@
 // Usage: node scripts/setup.mjs [--test-server]
 //   --test-server  fail when the test server cannot be built (otherwise a warning).
 
-import { MANIFEST_PATH, TOOLS_DIR, writeManifest } from './tools/manifest.mjs';
+import { MANIFEST_PATH, TOOLS_DIR, readManifest, writeManifest } from './tools/manifest.mjs';
 import { findOrInstallTemporalCli } from './tools/temporal-cli.mjs';
 import { buildTestServer } from './tools/test-server.mjs';
 
@@ -48,7 +48,8 @@ async function main() {
   }
 
   const temporalCli = setUpTemporalCli();
-  const testServer = await setUpTestServer(args.includes('--test-server'));
+  // Running the product needs no test server: build it only for tests, and keep one built earlier.
+  const testServer = args.includes('--test-server') ? await setUpTestServer(true) : (readManifest()?.testServer ?? null);
 
   writeManifest({ temporalCli, testServer });
   log(`Wrote ${MANIFEST_PATH}`);

@@ -54,7 +54,9 @@ async function waitForPort(port: number, what: string, timeoutMs: number): Promi
 }
 
 function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Each child gets its own process group, so Ctrl-C reaches this script alone and the
+  // children stop in order: API and worker first, the servers they use last.
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   services.push({ name, child });
   logger.info({ service: name, pid: child.pid }, `${name} started`);
   child.once('exit', (code, signal) => {
@@ -67,14 +69,22 @@ function launch(name: string, command: string, args: string[], env: NodeJS.Proce
   return child;
 }
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
 async function shutdown(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   for (const service of [...services].reverse()) {
     if (service.child.exitCode !== null || service.child.signalCode !== null) continue;
     const exited = new Promise((resolve) => service.child.once('exit', resolve));
-    service.child.kill('SIGTERM');
-    const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
+    signalGroup(service.child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(service.child, 'SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   }
@@ -82,6 +92,7 @@ async function shutdown(exitCode: number): Promise<void> {
     await embeddedPostgres.stop();
     logger.info({ service: 'postgres' }, 'postgres stopped');
   }
+  logger.info('Relance stopped');
   process.exit(exitCode);
 }
 
@@ -135,6 +146,8 @@ async function main(): Promise<void> {
       'Relance is running:',
       `  API          ${api}  (health: ${api}/health)`,
       `  Outbox       ${api}/outbox`,
+      `  Back-office  ${api}/backoffice`,
+      `  API docs     ${api}/docs`,
       `  Temporal UI  ${env.TEMPORAL_UI_URL}`,
       `  Temporal     ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`,
       `  PostgreSQL   ${embeddedPostgres ? `embedded, 127.0.0.1:${embeddedPostgres.port}, data in ${path.join(env.DATA_DIR, 'postgres')}` : 'DATABASE_URL'}`,
@@ -144,7 +157,11 @@ async function main(): Promise<void> {
   );
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+process.once('exit', () => {
+  for (const service of services) if (service.child.exitCode === null) signalGroup(service.child, 'SIGTERM');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'stopping Relance');
     void shutdown(0);

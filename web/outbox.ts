@@ -13,7 +13,7 @@ export function registerOutboxRoutes(app: FastifyInstance, deps: AppDeps): void 
       .map((message) => `<tr><td>${escapeHtml(message.sent_at.toISOString())}</td><td>${escapeHtml(message.customer)}</td>`
         + `<td><a href="/outbox/${message.id}">${escapeHtml(message.subject ?? '(no subject)')}</a></td><td>${escapeHtml(message.status)}</td></tr>`)
       .join('');
-    const body = `<h1>Outbox / Boîte d'envoi</h1><p>${messages.length} messages</p>`
+    const body = `<h1>Outbox / Boîte d'envoi</h1><p>${messages.length} message(s)</p>`
       + `<table><thead><tr><th>Sent / Envoyé</th><th>Customer / Client</th><th>Subject / Objet</th><th>Status / Statut</th></tr></thead><tbody>${rows}</tbody></table>`;
     return reply.type('text/html; charset=utf-8').send(page('Outbox', body));
   });

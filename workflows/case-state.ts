@@ -109,6 +109,7 @@ export function toCaseState(
       : null,
     dispute: state.dispute,
     pausedUntil: state.pausedIndefinitely ? null : state.pausedUntil,
+    paused: state.pausedIndefinitely || (state.pausedUntil !== null && Date.parse(state.pausedUntil) > Date.now()),
     steps: state.steps,
     lastActions: state.lastActions,
   };

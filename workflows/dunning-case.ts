@@ -321,7 +321,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       });
       await condition(() => deliveries.has(step.key));
       const delivery = deliveries.get(step.key);
-      if (!delivery || delivery.outcome === 'below_tolerance') continue;
+      if (!delivery || delivery.outcome === 'below_tolerance' || delivery.outcome === 'withheld') continue;
       outcome = { outcome: delivery.outcome, messageId: delivery.messageId };
     } else {
       outcome = await channels.performStep({

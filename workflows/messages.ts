@@ -52,7 +52,8 @@ export interface GroupedStepRequest {
 
 export interface StepDelivery {
   stepKey: string;
-  outcome: 'sent' | 'not_deliverable' | 'below_tolerance';
+  /** 'withheld': the case took a promise, a dispute or a pause after asking; it plans the step again. */
+  outcome: 'sent' | 'not_deliverable' | 'below_tolerance' | 'withheld';
   messageId?: string;
 }
 

@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from '../../db/client.js';
 import { readInvoiceBalance } from '../../activities/balance.js';
 import { dunningCaseWorkflowId } from '../../domain/ids.js';
@@ -91,6 +92,7 @@ export async function insertInvoice(sql: Sql, customer: CustomerRow, input: Invo
       on conflict (customer_id, number) do nothing
       returning id, customer_id, number, currency, total_minor, scenario_id`;
     if (inserted[0]) {
+      if (input.kind === 'invoice') await allocateNamedPayments(transaction, inserted[0].id);
       if (input.kind === 'credit_note' && precedingId) {
         await transaction`
           insert into allocations (invoice_id, credit_note_id, amount_minor) values (${precedingId}, ${inserted[0].id}, ${input.totalMinor})`;
@@ -125,6 +127,16 @@ export async function recordPayment(
 ): Promise<{ paymentId: string; created: boolean; invoiceId: string | null }> {
   const result = await sql.begin(async (transaction) => {
     const [customer] = await transaction<{ id: string }[]>`select id from customers where external_ref = ${input.customerRef}`;
+    // The row lock serialises payments of one invoice, so concurrent ones never allocate more than it owes.
+    const [named] = customer && input.invoiceNumber
+      ? await transaction<{ id: string; currency: string }[]>`
+          select id, currency from invoices where customer_id = ${customer.id} and number = ${input.invoiceNumber} for update`
+      : [];
+    if (named && named.currency !== input.currency) {
+      throw new ApiError('validation_failed', `payment ${input.reference} is in ${input.currency} but invoice ${input.invoiceNumber} is in ${named.currency}: record it in ${named.currency}, or without invoiceNumber as cash on account`, {
+        errors: [{ path: 'currency', message: `expected ${named.currency}` }],
+      });
+    }
     const inserted = await transaction<{ id: string }[]>`
       insert into payments (customer_ref, customer_id, reference, amount_minor, currency, received_on, invoice_number)
       values (${input.customerRef}, ${customer?.id ?? null}, ${input.reference}, ${input.amountMinor}, ${input.currency},
@@ -138,10 +150,8 @@ export async function recordPayment(
           select id, amount_minor from payments where customer_ref = ${input.customerRef} and reference = ${input.reference}`;
     if (!existing) throw new Error(`payment ${input.reference} could not be stored`);
 
-    const invoice = customer && input.invoiceNumber
-      ? (await transaction<{ id: string }[]>`select id from invoices where customer_id = ${customer.id} and number = ${input.invoiceNumber}`)[0]
-      : undefined;
-    return { paymentId: existing.id, created: inserted.length > 0, invoiceId: invoice?.id ?? null };
+    if (named) await allocateNamedPayments(transaction, named.id);
+    return { paymentId: existing.id, created: inserted.length > 0, invoiceId: named?.id ?? null };
   });
 
   if (result.invoiceId) {
@@ -149,6 +159,35 @@ export async function recordPayment(
     await recordPaymentAfterDunning(sql, result.invoiceId, input);
   }
   return result;
+}
+
+/**
+ * Allocates to an invoice the payments that name it and are not fully allocated yet,
+ * oldest first, up to what the invoice still owes. A payment that arrived before its
+ * invoice is allocated when the invoice is stored.
+ */
+export async function allocateNamedPayments(transaction: Sql | postgres.TransactionSql, invoiceId: string): Promise<void> {
+  const [invoice] = await transaction<{ customer_id: string; number: string; currency: string; owed_minor: number }[]>`
+    select i.customer_id, i.number, i.currency,
+      i.total_minor
+        - coalesce((select sum(a.amount_minor) from allocations a where a.invoice_id = i.id), 0)
+        - coalesce((select sum(w.amount_minor) from write_offs w where w.invoice_id = i.id), 0) as owed_minor
+    from invoices i where i.id = ${invoiceId} and i.kind = 'invoice' and i.cancelled_at is null`;
+  if (!invoice) return;
+
+  let owed = Number(invoice.owed_minor);
+  const pending = await transaction<{ id: string; unallocated_minor: number }[]>`
+    select p.id, p.amount_minor - coalesce((select sum(a.amount_minor) from allocations a where a.payment_id = p.id), 0) as unallocated_minor
+    from payments p join customers c on c.external_ref = p.customer_ref
+    where c.id = ${invoice.customer_id} and p.invoice_number = ${invoice.number} and p.currency = ${invoice.currency}
+      and p.reversed_at is null
+    order by p.received_on, p.created_at`;
+  for (const payment of pending) {
+    const amount = Math.min(owed, Number(payment.unallocated_minor));
+    if (amount <= 0) continue;
+    await transaction`insert into allocations (invoice_id, payment_id, amount_minor) values (${invoiceId}, ${payment.id}, ${amount})`;
+    owed -= amount;
+  }
 }
 
 /**

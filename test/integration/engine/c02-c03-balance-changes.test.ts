@@ -38,7 +38,7 @@ describe('partial payment', () => {
         ['r3', '2025-03-12', 200_000],
         ['r4', '2025-03-27', 200_000],
       ]);
-      expect(state.balance).toMatchObject({ originalMinor: 300_000, paidMinor: 0, unallocatedMinor: 100_000, dueMinor: 200_000 });
+      expect(state.balance).toMatchObject({ originalMinor: 300_000, paidMinor: 100_000, unallocatedMinor: 0, dueMinor: 200_000 });
       expect(await handle.result()).toEqual({ terminalState: 'handed_over' });
       await recordHistory('plan-p1-partial-payment', handle);
     });
