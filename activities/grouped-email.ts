@@ -47,8 +47,8 @@ const TONE_ORDER: Tone[] = ['courtesy', 'friendly', 'firm', 'final', 'formal_not
 
 /**
  * Sends one reminder for the steps a mailbox collected. Each invoice's balance is read
- * again first; an invoice at or under its tolerance is left out, and a step that a
- * message already carried answers with that message. The oldest invoice sets the tone.
+ * again first, and an invoice at or under its tolerance is left out. A step that a
+ * message already carried returns that message. The oldest invoice sets the tone.
  */
 export async function sendGroupedReminder(
   deps: ActivityDeps & { temporal?: TemporalDeps },

@@ -40,9 +40,9 @@ export interface DeliveryResult {
 
 /**
  * Sends one reminder e-mail listing every line's invoice with its own balance, once. A
- * message already stored under the key is returned as it is; the provider gets the same
- * key, so a retry after a crash between its answer and the database write sends nothing
- * twice. A customer without a usable address gets a "not deliverable" record and a task.
+ * message already stored under the key is returned as it is. The provider gets the same
+ * key, so a retry after a crash between its response and the database write sends
+ * nothing twice. A customer without a usable address gets a "not deliverable" record and a task.
  */
 export async function deliverReminder(deps: ActivityDeps, requested: ReminderDelivery): Promise<DeliveryResult> {
   let delivery = requested;
@@ -171,7 +171,7 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
   return { outcome: 'sent', messageId, deduplicated: false };
 }
 
-/** The activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */
+/** Returns the activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */
 function currentAttempt(): number {
   try {
     return Context.current().info.attempt;

@@ -69,7 +69,7 @@ export const calendarSettingsSchema = z.object({
     .object({ start: localTimeSchema, end: localTimeSchema })
     .refine((window) => window.start < window.end, 'sendWindow.start must be earlier than sendWindow.end')
     .default({ start: '09:00', end: '17:00' }),
-  /** What happens to a step that falls on a non-business day. */
+  /** Direction in which a step that falls on a non-business day moves. */
   nonBusinessDayRule: z.enum(['next_business_day', 'previous_business_day']).default('next_business_day'),
 });
 export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;
@@ -96,7 +96,7 @@ export const scenarioSchema = z
       .default({ graceDays: 3, maxHorizonDays: 60 }),
     /** A residual balance at or under this many minor units of the invoice currency triggers nothing. */
     residualToleranceMinor: z.number().int().min(0).default(10),
-    /** How a case that starts after some steps' dates catches up. */
+    /** Catch-up policy of a case that starts after some steps' dates. */
     catchUp: z.enum(['first_step', 'matching_step']).default('matching_step'),
   })
   .superRefine((scenario, ctx) => {

@@ -2,8 +2,8 @@ import { condition, getExternalWorkflowHandle, log, proxyActivities, setHandler,
 import type { DunningActivities } from '../activities/index.js';
 import { requestGroupedStepSignal, stepDeliveredSignal, type GroupedStepRequest } from './messages.js';
 
-// The delivery retries until the provider answers; it is keyed by the mailbox and the
-// invoices it carries, so a retry never sends a second e-mail.
+// The delivery retries until the provider accepts the message. Its key comes from the
+// mailbox and the invoices it carries, so a retry never sends a second e-mail.
 const mail = proxyActivities<DunningActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidStepInput'] },
@@ -21,8 +21,8 @@ export interface CustomerMailboxInput {
 
 /**
  * Collects the e-mail steps of one customer's cases due in one send slot, sends them as
- * one reminder listing every invoice, and tells each case which message carried its
- * step. Started with signal-with-start by the cases themselves.
+ * one reminder listing every invoice, and signals each case with the message that
+ * carried its step. The cases start it with signal-with-start.
  */
 export async function customerMailbox(input: CustomerMailboxInput): Promise<{ messages: number }> {
   const pending: GroupedStepRequest[] = [];
@@ -52,7 +52,7 @@ export async function customerMailbox(input: CustomerMailboxInput): Promise<{ me
           messageId: delivery.messageId,
         });
       } catch (error) {
-        // A case that ended meanwhile needs no answer.
+        // A case that ended meanwhile needs no delivery signal.
         log.warn('Case not reachable for its delivery', { workflowId: delivery.workflowId, customerId: input.customerId, error: String(error) });
       }
     }

@@ -34,7 +34,7 @@ const ledger = proxyActivities<DunningActivities>({
 });
 
 // A step's side effect carries an idempotency key derived from the case and the step, so
-// retries are safe; invalid addresses come back as an outcome, not as a failure.
+// retries are safe. An invalid address comes back as an outcome, not as a failure.
 const channels = proxyActivities<DunningActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidStepInput'] },
@@ -83,7 +83,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
   });
 
   // Messages that arrive while a turn of the loop runs make its wait return at once, so
-  // the next turn sees them; `turnStart` is the wake count the current turn started from.
+  // the next turn acts on them. `turnStart` is the wake count the current turn started from.
   let turnStart = 0;
 
   /** Waits until `until` (an ISO instant, or forever when null) unless a message wakes the case first. Returns true when woken. */
@@ -188,7 +188,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
   for (;;) {
     turnStart = wakes;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE)) {
-      // Handlers still running would lose their answer: wait for them, then carry every piece of state.
+      // Updates still running would lose their result, so wait for them, then carry every piece of state.
       await condition(allHandlersFinished);
       await continueAsNew<typeof dunningCase>({ ...input, scenario, carried: state, pending });
     }
