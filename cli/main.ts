@@ -2,7 +2,7 @@ import { Command } from 'commander';
 
 import { apiKeyCommand } from './commands/api-key.js';
 import { importCommand } from './commands/import.js';
-import { plannedCommands } from './commands/planned.js';
+import { startCommand } from './commands/start.js';
 
 const program = new Command('relance')
   .description('Relance credit management from the command line. Reads DATABASE_URL, or the embedded PostgreSQL that `npm start` runs.')
@@ -10,7 +10,7 @@ const program = new Command('relance')
 
 program.addCommand(importCommand());
 program.addCommand(apiKeyCommand());
-for (const command of plannedCommands()) program.addCommand(command);
+program.addCommand(startCommand());
 
 try {
   await program.parseAsync(process.argv);

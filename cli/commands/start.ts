@@ -1,0 +1,19 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+
+const START_SCRIPT = fileURLToPath(new URL('../../scripts/start.ts', import.meta.url));
+
+/** `relance start`: the same as `npm start`, on the embedded defaults unless the environment says otherwise. */
+export function startCommand(): Command {
+  return new Command('start')
+    .description('Start Relance: the Temporal dev server, PostgreSQL, the worker and the API, on 127.0.0.1')
+    .action(async () => {
+      const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+      const child = spawn(process.execPath, [tsxCli, START_SCRIPT], { stdio: 'inherit' });
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+      const code = await new Promise<number>((resolve) => child.on('exit', (exitCode) => resolve(exitCode ?? 1)));
+      process.exitCode = code;
+    });
+}
