@@ -195,8 +195,9 @@ function penaltyLine(invoiceNumber: string, line: ReminderLine | undefined) {
   if (!line || line.claims.length === 0) return [];
   const penalty = line.claims.find((claim) => claim.kind === 'late_penalties');
   const indemnity = line.claims.find((claim) => claim.kind === 'recovery_indemnity');
-  // TODO: an indemnity in EUR on an invoice in another currency is shown in the invoice currency's line as is.
-  return [{ invoiceNumber, currency: line.balance.currency, penaltyMinor: penalty?.amountMinor ?? 0, indemnityMinor: indemnity?.amountMinor ?? 0 }];
+  // NOTE: the e-mail's penalty line has one currency, so the 40 EUR indemnity shows only on EUR invoices, as on letters.
+  const indemnityMinor = indemnity && indemnity.currency === line.balance.currency ? indemnity.amountMinor : 0;
+  return [{ invoiceNumber, currency: line.balance.currency, penaltyMinor: penalty?.amountMinor ?? 0, indemnityMinor }];
 }
 
 /** Records a reminder that could not reach the customer and opens one task for a collector; the scenarios go on. */
