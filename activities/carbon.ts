@@ -6,7 +6,7 @@ export interface CarbonLineInput {
   customerId: string;
   messageId: string | null;
   channel: string;
-  /** What drives the estimate: bytes for an e-mail, minutes for a call, km for a visit, sheets for a letter. */
+  /** Quantity behind the estimate: bytes for an e-mail, minutes for a call, km for a visit, sheets for a letter. */
   measure: { bytes?: number; recipients?: number; minutes?: number; km?: number; sheets?: number };
 }
 

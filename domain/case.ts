@@ -133,7 +133,7 @@ export interface CaseAction {
   detail?: string;
 }
 
-/** What the case query returns: enough to tell the case's state without its history. */
+/** State returned by the case query: enough to know where the case stands without reading its history. */
 export interface CaseState {
   workflowId: string;
   invoiceId: string;
@@ -145,7 +145,7 @@ export interface CaseState {
   promise: { promisedDate: string; amountMinor: number; resumeAt: string } | null;
   dispute: { reason: DisputeReason; comment?: string; openedAt: string } | null;
   pausedUntil: string | null;
-  /** True while an operator's pause holds the case, with or without an end. */
+  /** True while an operator's pause, with or without an end, stops the case. */
   paused: boolean;
   steps: StepRecord[];
   lastActions: CaseAction[];

@@ -3,7 +3,7 @@
 
 export const DUNNING_TASK_QUEUE = 'relance-dunning';
 
-/** The dunning case of one invoice: the id is derived from the invoice, so a repeated start finds the running case. */
+/** Builds the workflow id of an invoice's dunning case, so a repeated start finds the running case. */
 export function dunningCaseWorkflowId(invoiceId: string): string {
   return `dunning-case-${invoiceId}`;
 }
@@ -14,8 +14,9 @@ export function stepActionKey(workflowId: string, stepKey: string, attempt = 0):
 }
 
 /**
- * The mailbox that groups one customer's e-mail steps due in one send slot. Slots are
- * 15-minute periods of UTC time, so steps planned for the same instant always meet.
+ * Builds the workflow id of the mailbox that groups one customer's e-mail steps due in
+ * one send slot. Slots are 15-minute periods of UTC time, so steps planned for the same
+ * instant always meet.
  */
 export function customerMailboxWorkflowId(customerId: string, scheduledAt: string): string {
   const instant = new Date(scheduledAt);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../api/app.js';
 import { escapeHtml, page } from './layout.js';
 
-/** The local outbox: e-mails kept instead of sent when no mail provider is configured, readable like a mail catcher. */
+/** Registers the local outbox pages, which show the e-mails kept instead of sent when no mail provider is configured. */
 export function registerOutboxRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/outbox', async (_request, reply) => {
     const messages = await deps.sql<{ id: string; subject: string | null; status: string; language: string; sent_at: Date; customer: string }[]>`

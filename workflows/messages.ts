@@ -15,9 +15,9 @@ import type {
 } from '../domain/case.js';
 import type { Tone } from '../domain/scenario.js';
 
-// Messages a dunning case accepts. Updates answer the caller with the case state after
-// the change, or reject invalid input before anything is written to history; signals
-// are for facts that need no answer (a payment was recorded, a contact changed).
+// Messages a dunning case accepts. Updates return the case state after the change, or
+// reject invalid input before anything is written to history. Signals carry facts that
+// need no result (a payment was recorded, a contact changed).
 
 export const balanceChangedSignal = defineSignal<[BalanceChangedInput]>('balanceChanged');
 export const contactChangedSignal = defineSignal<[]>('contactChanged');

@@ -72,8 +72,8 @@ export type CaseUpdateName =
   | 'escalate' | 'confirmStep' | 'markStepDone' | 'cancel' | 'writeOff' | 'migrateScenario';
 
 /**
- * Sends an update to a running case and returns its state afterwards. A case that has
- * ended answers 409 with its terminal state; input the case rejects answers 400.
+ * Sends an update to a running case and returns its state afterwards. An ended case
+ * raises a 409 error with its terminal state, and input the case rejects raises a 400.
  */
 export async function updateCase(sql: Sql, temporal: TemporalHandle, invoiceId: string, name: CaseUpdateName, input: unknown): Promise<CaseState> {
   const row = await findCase(sql, invoiceId);

@@ -164,7 +164,11 @@ export async function openDisputesByAge(sql: Sql, query: DashboardQuery): Promis
     select (${query.asOf}::date - (select max(e.occurred_at)::date from case_events e where e.workflow_id = c.workflow_id and e.type = 'dispute_opened')) as age
     from cases c where c.status = 'disputed'`;
   const counts = { '0_7': 0, '8_30': 0, over_30: 0 };
-  for (const row of rows) counts[row.age === null || row.age <= 7 ? '0_7' : row.age <= 30 ? '8_30' : 'over_30'] += 1;
+  for (const row of rows) {
+    if (row.age === null || row.age <= 7) counts['0_7'] += 1;
+    else if (row.age <= 30) counts['8_30'] += 1;
+    else counts.over_30 += 1;
+  }
   return (Object.keys(counts) as (keyof typeof counts)[]).map((bucket) => ({ bucket, count: counts[bucket] }));
 }
 

@@ -151,7 +151,8 @@ async function tellCase(sql: Sql, temporal: TemporalHandle, task: TaskRow, compl
 
 /** Writes the carbon line of a call's minutes or a visit's kilometres; other tasks have none. */
 async function recordMeasure(sql: Writer, task: TaskRow, completion: TaskCompletion): Promise<CompletionResult['carbon']> {
-  const channel = task.kind === 'call' ? 'phone' : task.kind === 'visit' ? 'visit' : null;
+  const channels: Record<string, 'phone' | 'visit'> = { call: 'phone', visit: 'visit' };
+  const channel = channels[task.kind];
   if (!channel) return null;
 
   const { gramsCo2e } = await recordCarbonLine(sql, {

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 
 const START_SCRIPT = fileURLToPath(new URL('../../scripts/start.ts', import.meta.url));
 
-/** `relance start`: the same as `npm start`, on the embedded defaults unless the environment says otherwise. */
+/** Builds `relance start`, which runs the same script as `npm start`, on the embedded defaults unless the environment sets others. */
 export function startCommand(): Command {
   return new Command('start')
     .description('Start Relance: the Temporal dev server, PostgreSQL, the worker and the API, on 127.0.0.1')

@@ -49,6 +49,21 @@ export const PLAN_P1: ScenarioInput = {
   calendar: { businessDaysOnly: false, holidays: 'none', sendWindow: { start: '09:00', end: '17:00' }, nonBusinessDayRule: 'next_business_day' },
 };
 
+/** A demo scenario counted in minutes: R1 at the case start, R2 ten hours later, any day and hour. */
+export function demoScenario(id: string): ScenarioInput {
+  return {
+    id,
+    version: 1,
+    name: { fr: 'Démo', en: 'Demo' },
+    mode: 'demo',
+    calendar: { businessDaysOnly: false, holidays: 'none', sendWindow: { start: '00:00', end: '23:59' }, nonBusinessDayRule: 'next_business_day' },
+    steps: [
+      { key: 'r1', offsetMinutes: 0, channel: 'email', templateKey: 'reminder', tone: 'friendly' },
+      { key: 'r2', offsetMinutes: 600, channel: 'email', templateKey: 'reminder', tone: 'firm' },
+    ],
+  };
+}
+
 export interface EngineOptions {
   /** Starts the time-skipping server with its clock at this instant; without it, the CLI dev server runs in real time. */
   startTime?: string;

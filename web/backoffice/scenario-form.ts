@@ -62,9 +62,13 @@ export function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]
       const row = rows[Number(second)] ?? 0;
       const field = third === 'conditions' ? fourth : third;
       name = `s${row}_${field && (STEP_FIELDS as readonly string[]).includes(field) ? field : 'key'}`;
-    } else if (first === 'name') name = `name_${second}`;
-    else if (first === 'calendar') name = second === 'sendWindow' ? (third === 'end' ? 'windowEnd' : 'windowStart') : (second ?? 'form');
-    else if (first === 'promise') name = second ?? 'form';
+    } else if (first === 'name') {
+      name = `name_${second}`;
+    } else if (first === 'calendar' && second === 'sendWindow') {
+      name = third === 'end' ? 'windowEnd' : 'windowStart';
+    } else if (first === 'calendar' || first === 'promise') {
+      name = second ?? 'form';
+    }
     errors.set(name, [...(errors.get(name) ?? []), issue.message]);
   }
   return errors;

@@ -71,7 +71,7 @@ describe('exactly once under retries', () => {
     expect(sends[0]?.idempotencyKey).toMatch(/^customer-mailbox-/);
     expect(sends.every((request) => request.status === 200)).toBe(true);
 
-    // An operator replays the step: the stored message answers, the provider is not called.
+    // An operator replays the step: the stored message is returned and the provider is not called.
     const activities = createActivities({
       sql: engine.db.sql,
       mailer: new ResendMailer('re_test_key', fake.url),

@@ -50,8 +50,8 @@ describe('default French scenario', () => {
       expect(promised.status).toBe('promised');
       expect(promised.promise).toEqual({ promisedDate: '2025-05-05', amountMinor: 150_000, resumeAt: '2025-05-08T07:00:00.000Z' });
 
-      // R2 (J+15, moved from 1 May to Friday 2 May) waits for the promise; after it breaks,
-      // R2 goes out at the next business slot: 8 May is a holiday, so Friday 9 May.
+      // R2 (J+15, moved from 1 May to Friday 2 May) waits for the promise. Once the promise
+      // breaks, R2 goes out at the next business slot, Friday 9 May, because 8 May is a holiday.
       await engine.sleepUntil('2025-05-09T08:00:00Z');
       await waitFor(async () => ((await engine.state(id)).steps.length === 3 ? true : undefined), 'R2 after the broken promise');
       const afterPromise = await engine.state(id);

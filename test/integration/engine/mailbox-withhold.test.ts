@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { updateCase } from '../../../api/services/cases.js';
-import { createEngine, emailsOf, waitFor, type Engine } from '../../support/engine.js';
+import { createEngine, demoScenario, emailsOf, waitFor, type Engine } from '../../support/engine.js';
 
 // A customer promises to pay while the mailbox is still gathering the day's reminders:
 // the reminder for that invoice must not go out. Runs in real time on the dev server.
@@ -9,17 +9,7 @@ let engine: Engine;
 
 beforeAll(async () => {
   engine = await createEngine();
-  await engine.scenario({
-    id: 'demo-withhold',
-    version: 1,
-    name: { fr: 'Démo', en: 'Demo' },
-    mode: 'demo',
-    calendar: { businessDaysOnly: false, holidays: 'none', sendWindow: { start: '00:00', end: '23:59' }, nonBusinessDayRule: 'next_business_day' },
-    steps: [
-      { key: 'r1', offsetMinutes: 0, channel: 'email', templateKey: 'reminder', tone: 'friendly' },
-      { key: 'r2', offsetMinutes: 600, channel: 'email', templateKey: 'reminder', tone: 'firm' },
-    ],
-  });
+  await engine.scenario(demoScenario('demo-withhold'));
   await engine.customer({ externalRef: 'KAPPA', name: 'Kappa SAS', scenarioId: 'demo-withhold', contacts: [{ role: 'invoicing', email: 'ap@kappa.example' }] });
 });
 

@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { updateCase } from '../../../api/services/cases.js';
-import { createEngine, waitFor, type Engine } from '../../support/engine.js';
+import { createEngine, demoScenario, waitFor, type Engine } from '../../support/engine.js';
 
-// Operators filter cases in the Temporal UI with the custom search attributes; this runs
-// the same list queries against the CLI dev server.
+// Operators filter cases in the Temporal UI with the custom search attributes. These tests
+// run the same list queries against the CLI dev server.
 
 let engine: Engine;
 
 beforeAll(async () => {
   engine = await createEngine();
-  await engine.scenario({
-    id: 'demo-visibility',
-    version: 1,
-    name: { fr: 'Démo', en: 'Demo' },
-    mode: 'demo',
-    calendar: { businessDaysOnly: false, holidays: 'none', sendWindow: { start: '00:00', end: '23:59' }, nonBusinessDayRule: 'next_business_day' },
-    steps: [
-      { key: 'r1', offsetMinutes: 0, channel: 'email', templateKey: 'reminder', tone: 'friendly' },
-      { key: 'r2', offsetMinutes: 600, channel: 'email', templateKey: 'reminder', tone: 'firm' },
-    ],
-  });
+  await engine.scenario(demoScenario('demo-visibility'));
   await engine.customer({ externalRef: 'RHO', name: 'Rho SARL', scenarioId: 'demo-visibility', contacts: [{ role: 'invoicing', email: 'ap@rho.example' }] });
 });
 
