@@ -5,10 +5,13 @@ import { Command } from 'commander';
 
 const START_SCRIPT = fileURLToPath(new URL('../../scripts/start.ts', import.meta.url));
 
-/** Builds `relance start`, which runs the same script as `npm start`, on the embedded defaults unless the environment sets others. */
+/**
+ * Builds `relance start`, which runs the script of `npm start` without its set-up step, on
+ * the embedded defaults unless the environment sets others.
+ */
 export function startCommand(): Command {
   return new Command('start')
-    .description('Start Relance: the Temporal dev server, PostgreSQL, the worker and the API, on 127.0.0.1')
+    .description('Start Relance: the Temporal dev server, PostgreSQL, the worker and the API, on 127.0.0.1 (run `npm run setup` once first)')
     .action(async () => {
       const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
       const child = spawn(process.execPath, [tsxCli, START_SCRIPT], { stdio: 'inherit' });
