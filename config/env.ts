@@ -23,6 +23,12 @@ export const envSchema = z
     TEMPORAL_TLS_CERT_PATH: optionalText,
     TEMPORAL_TLS_KEY_PATH: optionalText,
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+    /**
+     * Cases the worker keeps in memory between their events (about 1.5 MiB each). Unset, the
+     * SDK sizes the cache from the heap limit; an evicted case is replayed from its history
+     * when it wakes, so a smaller cache trades memory for CPU.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: optionalText.pipe(z.coerce.number().int().min(0).optional()),
 
     DATABASE_URL: optionalText.pipe(
       z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),

@@ -80,6 +80,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
+    ...(env.WORKER_MAX_CACHED_WORKFLOWS === undefined ? {} : { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS }),
   });
   return { worker, connection };
 }
