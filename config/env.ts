@@ -28,7 +28,7 @@ export const envSchema = z
      * SDK sizes the cache from the heap limit; an evicted case is replayed from its history
      * when it wakes, so a smaller cache trades memory for CPU.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: optionalText.pipe(z.coerce.number().int().min(0).optional()),
+    WORKER_MAX_CACHED_WORKFLOWS: optionalText.pipe(z.coerce.number<string>().int().min(0).optional()),
 
     DATABASE_URL: optionalText.pipe(
       z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),

@@ -191,6 +191,7 @@ export const backofficeEn = {
     nameEn: 'Name (English)',
     key: 'Key',
     offsetDays: 'Offset (days from due date)',
+    offsetMinutes: 'Offset (minutes from the case start, demo)',
     channel: 'Channel',
     template: 'Template',
     tone: 'Tone',

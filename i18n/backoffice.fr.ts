@@ -193,6 +193,7 @@ export const backofficeFr: BackofficeMessages = {
     nameEn: 'Nom (anglais)',
     key: 'Clé',
     offsetDays: "Décalage (jours depuis l'échéance)",
+    offsetMinutes: 'Décalage (minutes depuis le début du dossier, démo)',
     channel: 'Canal',
     template: 'Modèle',
     tone: 'Ton',

@@ -71,7 +71,7 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, deps: Ba
   const language = session.user.language;
   const labels = messagesOf(language).scenarios;
   const invoiceNumber = z.string().trim().max(60).optional().parse((request.query as Record<string, unknown>).invoice) ?? '';
-  const form = scenarioForm(scenario.id, submitted?.values ?? valuesOf(scenario), scenario.steps.length + 1, submitted?.errors ?? new Map(), session, language);
+  const form = scenarioForm(scenario, submitted?.values ?? valuesOf(scenario), scenario.steps.length + 1, submitted?.errors ?? new Map(), session, language);
   const body = `<p>${h(labels.version)} ${scenario.version}</p>${form}${await dryRun(deps, scenario, invoiceNumber, language)}${await previews(deps, scenario, language)}`;
   return sendPage(request, reply, deps, {
     status: submitted ? 400 : 200,

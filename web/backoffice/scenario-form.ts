@@ -9,12 +9,22 @@ import { csrfField, h, messagesOf, type BackofficeLanguage } from './layout.js';
 /** Field errors keyed by the form field name, for example "s2_offsetDays". */
 export type FieldErrors = Map<string, string[]>;
 
-const STEP_FIELDS = ['key', 'offsetDays', 'channel', 'templateKey', 'tone', 'minBalanceMinor', 'businessOnly', 'requiresConfirmation'] as const;
+const STEP_FIELDS = ['key', 'offsetDays', 'offsetMinutes', 'channel', 'templateKey', 'tone', 'minBalanceMinor', 'businessOnly', 'requiresConfirmation'] as const;
+
+/** Names the offset field of a scenario's steps: demo scenarios count in minutes, production ones in days. */
+export function offsetFieldOf(mode: Scenario['mode']): 'offsetDays' | 'offsetMinutes' {
+  return mode === 'demo' ? 'offsetMinutes' : 'offsetDays';
+}
+
+function numberOrUndefined(value: string | undefined): number | undefined {
+  return value === undefined || value.trim() === '' ? undefined : Number(value);
+}
 
 /** Reads the editor's fields into a scenario input; rows without a key are dropped. Returns the form row of each kept step. */
 export function scenarioFromForm(base: Scenario, fields: Record<string, string>): { input: Record<string, unknown>; rows: number[] } {
   const rows: number[] = [];
   const steps: Record<string, unknown>[] = [];
+  const offsetField = offsetFieldOf(base.mode);
   for (let row = 0; row <= base.steps.length; row += 1) {
     const key = fields[`s${row}_key`]?.trim();
     if (!key) continue;
@@ -25,8 +35,8 @@ export function scenarioFromForm(base: Scenario, fields: Record<string, string>)
     steps.push({
       ...previous,
       key,
-      offsetDays: fields[`s${row}_offsetDays`] === '' ? undefined : Number(fields[`s${row}_offsetDays`]),
-      offsetMinutes: undefined,
+      offsetDays: offsetField === 'offsetDays' ? numberOrUndefined(fields[`s${row}_offsetDays`]) : undefined,
+      offsetMinutes: offsetField === 'offsetMinutes' ? numberOrUndefined(fields[`s${row}_offsetMinutes`]) : undefined,
       channel: fields[`s${row}_channel`],
       templateKey: fields[`s${row}_templateKey`]?.trim(),
       tone: fields[`s${row}_tone`],
@@ -37,8 +47,7 @@ export function scenarioFromForm(base: Scenario, fields: Record<string, string>)
   }
   const input = {
     ...base,
-    // TODO: a demo scenario (offsetMinutes) is saved as a production one with day offsets; the editor has no minutes field.
-    mode: 'production',
+    mode: base.mode,
     name: { fr: fields.name_fr?.trim() ?? '', en: fields.name_en?.trim() ?? '' },
     steps,
     calendar: {
@@ -85,9 +94,19 @@ function options(values: readonly string[], selected: string | undefined, labels
 }
 
 /** Renders the editor with the values of `values` (the saved scenario or the rejected submission). */
-export function scenarioForm(id: string, values: Record<string, string>, stepRows: number, errors: FieldErrors, session: Session, language: BackofficeLanguage): string {
+export function scenarioForm(
+  scenario: Pick<Scenario, 'id' | 'mode'>,
+  values: Record<string, string>,
+  stepRows: number,
+  errors: FieldErrors,
+  session: Session,
+  language: BackofficeLanguage,
+): string {
+  const { id } = scenario;
   const messages = messagesOf(language);
   const labels = messages.scenarios;
+  const offsetField = offsetFieldOf(scenario.mode);
+  const offsetLabel = offsetField === 'offsetMinutes' ? labels.offsetMinutes : labels.offsetDays;
   const cell = (name: string, control: (attributes: string) => string, label: string) => {
     const error = errorOf(errors, name);
     return `<td><label for="${name}" class="visually-hidden">${h(label)}</label>${control(error.attributes)}${error.html}</td>`;
@@ -99,7 +118,9 @@ export function scenarioForm(id: string, values: Record<string, string>, stepRow
 
   const rows = Array.from({ length: stepRows }, (_, row) => `<tr>`
     + text(`s${row}_key`, labels.key, ' size="6" maxlength="40"')
-    + text(`s${row}_offsetDays`, labels.offsetDays, ' type="number" min="-90" max="3650" size="5"')
+    + (offsetField === 'offsetMinutes'
+      ? text(`s${row}_offsetMinutes`, offsetLabel, ' type="number" min="0" max="43200" size="6"')
+      : text(`s${row}_offsetDays`, offsetLabel, ' type="number" min="-90" max="3650" size="5"'))
     + choice(`s${row}_channel`, channelSchema.options, labels.channel, messages.channels)
     + text(`s${row}_templateKey`, labels.template, ' size="12" maxlength="80"')
     + choice(`s${row}_tone`, toneSchema.options, labels.tone)
@@ -118,7 +139,7 @@ export function scenarioForm(id: string, values: Record<string, string>, stepRow
     + field('name_fr', labels.nameFr, (attributes) => `<input id="name_fr" name="name_fr" value="${h(values.name_fr ?? '')}" lang="fr" required${attributes}>`)
     + field('name_en', labels.nameEn, (attributes) => `<input id="name_en" name="name_en" value="${h(values.name_en ?? '')}" lang="en" required${attributes}>`)
     + `<h2>${h(labels.steps)}</h2><p class="muted">${h(labels.removeHint)}</p><div style="overflow-x:auto"><table><thead><tr>`
-    + [labels.key, labels.offsetDays, labels.channel, labels.template, labels.tone, labels.minBalance, labels.businessOnly, labels.requiresConfirmation].map((label) => `<th scope="col">${h(label)}</th>`).join('')
+    + [labels.key, offsetLabel, labels.channel, labels.template, labels.tone, labels.minBalance, labels.businessOnly, labels.requiresConfirmation].map((label) => `<th scope="col">${h(label)}</th>`).join('')
     + `</tr></thead><tbody>${rows}</tbody></table></div>`
     + `<fieldset><legend>${h(labels.calendar)}</legend>`
     + field('businessDaysOnly', labels.businessDaysOnly, (attributes) => `<input id="businessDaysOnly" name="businessDaysOnly" type="checkbox"${values.businessDaysOnly === 'on' ? ' checked' : ''}${attributes}>`)
@@ -146,6 +167,7 @@ export function valuesOf(scenario: Scenario): Record<string, string> {
   scenario.steps.forEach((step, row) => {
     values[`s${row}_key`] = step.key;
     values[`s${row}_offsetDays`] = step.offsetDays === undefined ? '' : String(step.offsetDays);
+    values[`s${row}_offsetMinutes`] = step.offsetMinutes === undefined ? '' : String(step.offsetMinutes);
     values[`s${row}_channel`] = step.channel;
     values[`s${row}_templateKey`] = step.templateKey;
     values[`s${row}_tone`] = step.tone;
