@@ -10,11 +10,20 @@ import { ReportBuilder, finishImport } from './report.js';
 import { decodeText, detectTextEncoding, readAll } from './source.js';
 
 // Columns of the Fichier des Écritures Comptables, in order (Livre des procédures
-// fiscales, article A47 A-1).
+// fiscales, article A47 A-1). The article allows one Montant column with a Sens column
+// (D or C) in place of the Debit and Credit columns.
 export const fecColumns = [
   'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef',
   'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
 ] as const;
+
+export const fecSignedColumns = [
+  'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef',
+  'PieceDate', 'EcritureLib', 'Montant', 'Sens', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
+] as const;
+
+type FecColumn = (typeof fecColumns)[number] | (typeof fecSignedColumns)[number];
+type FecLayout = readonly FecColumn[];
 
 /** One line of a FEC, amounts in minor units of the accounting currency. */
 export interface FecLine {
@@ -51,31 +60,44 @@ export interface FecImportOptions {
 
 type Splitter = (text: string) => string[];
 
+/** Finds where each column starts in a fixed-width header, or undefined when a column is missing. */
+function columnStarts(header: string, layout: FecLayout): number[] | undefined {
+  const starts: number[] = [];
+  let from = 0;
+  for (const column of layout) {
+    const index = header.toLowerCase().indexOf(column.toLowerCase(), from);
+    if (index < 0) return undefined;
+    starts.push(index);
+    from = index + column.length;
+  }
+  return starts;
+}
+
 /** Chooses how to cut lines from the header: '|' or tab separators, else fixed width at the header names. */
 function splitterFor(header: string): Splitter {
   if (header.includes('|')) return (text) => text.split('|');
   if (header.includes('\t')) return (text) => text.split('\t');
 
-  const starts: number[] = [];
-  let from = 0;
-  for (const column of fecColumns) {
-    const index = header.toLowerCase().indexOf(column.toLowerCase(), from);
-    if (index < 0) return (text) => [text];
-    starts.push(index);
-    from = index + column.length;
-  }
+  const starts = columnStarts(header, fecColumns) ?? columnStarts(header, fecSignedColumns);
+  if (!starts) return (text) => [text];
   return (text) => starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length));
 }
 
-function checkHeader(cells: string[]): void {
+/** Returns the layout the header names, Debit and Credit or Montant and Sens. */
+function checkHeader(cells: string[]): FecLayout {
   const names = cells.map((cell) => cell.trim().toLowerCase());
   while (names.length > fecColumns.length && names[names.length - 1] === '') names.pop();
-  const mismatch = fecColumns.findIndex((column, index) => names[index] !== column.toLowerCase());
-  if (mismatch >= 0 || names.length !== fecColumns.length) {
+  const layout = names[11] === 'montant' ? fecSignedColumns : fecColumns;
+  const mismatch = layout.findIndex((column, index) => names[index] !== column.toLowerCase());
+  if (mismatch >= 0 || names.length !== layout.length) {
     const found = cells[mismatch]?.trim() ?? 'nothing';
-    const at = mismatch >= 0 ? `column ${mismatch + 1} is ${JSON.stringify(found)}, expected ${fecColumns[mismatch]}` : `${names.length} columns found`;
-    throw new ImportFileError('invalid_layout', `not a FEC header: ${at}. A FEC has the 18 columns ${fecColumns.join(', ')} (article A47 A-1 LPF)`);
+    const at = mismatch >= 0 ? `column ${mismatch + 1} is ${JSON.stringify(found)}, expected ${layout[mismatch]}` : `${names.length} columns found`;
+    throw new ImportFileError(
+      'invalid_layout',
+      `not a FEC header: ${at}. A FEC has the 18 columns ${fecColumns.join(', ')}, or Montant and Sens in place of Debit and Credit (article A47 A-1 LPF)`,
+    );
   }
+  return layout;
 }
 
 function parseFecAmount(text: string, currency: string): number {
@@ -83,8 +105,19 @@ function parseFecAmount(text: string, currency: string): number {
   const decimal = normalizeDecimal(value, value.includes(',') ? 'fr' : 'us');
   if (decimal === undefined) throw new RangeError(`non-numeric amount ${JSON.stringify(text.trim())}: expected digits with a decimal comma`);
   const minor = decimalToMinor(decimal, currency);
-  if (minor < 0) throw new RangeError(`negative amount ${JSON.stringify(text.trim())}: Debit and Credit are positive in a FEC`);
+  if (minor < 0) throw new RangeError(`negative amount ${JSON.stringify(text.trim())}: Debit, Credit and Montant are positive in a FEC`);
   return minor;
+}
+
+/** Reads the debit and credit of a line in either layout. */
+function parseFecMovement(cell: (column: FecColumn) => string, layout: FecLayout, currency: string): { debitMinor: number; creditMinor: number } {
+  if (layout === fecColumns) return { debitMinor: parseFecAmount(cell('Debit'), currency), creditMinor: parseFecAmount(cell('Credit'), currency) };
+
+  const amount = parseFecAmount(cell('Montant'), currency);
+  const direction = cell('Sens').toUpperCase();
+  if (direction === 'D') return { debitMinor: amount, creditMinor: 0 };
+  if (direction === 'C') return { debitMinor: 0, creditMinor: amount };
+  throw new RangeError(`invalid Sens ${JSON.stringify(cell('Sens'))}: expected D for a debit or C for a credit`);
 }
 
 function parseFecDate(field: string, text: string, required: boolean): string | undefined {
@@ -106,7 +139,7 @@ export function readFecLines(text: string, builder: ReportBuilder, currency: str
   const rawLines = text.split(/\r?\n/);
   const header = rawLines[0] ?? '';
   const split = splitterFor(header);
-  checkHeader(split(header));
+  const layout = checkHeader(split(header));
 
   const lines: FecLine[] = [];
   rawLines.slice(1).forEach((raw, index) => {
@@ -119,7 +152,7 @@ export function readFecLines(text: string, builder: ReportBuilder, currency: str
       builder.reject(line, `expected ${fecColumns.length} columns, found ${cells.length}: the line is cut or uses another separator`);
       return;
     }
-    const cell = (column: (typeof fecColumns)[number]) => cells[fecColumns.indexOf(column)] ?? '';
+    const cell = (column: FecColumn) => cells[layout.indexOf(column)] ?? '';
 
     try {
       lines.push({
@@ -134,8 +167,7 @@ export function readFecLines(text: string, builder: ReportBuilder, currency: str
         pieceRef: cell('PieceRef'),
         pieceDate: parseFecDate('PieceDate', cell('PieceDate'), false) ?? parseFecDate('EcritureDate', cell('EcritureDate'), true)!,
         label: cell('EcritureLib'),
-        debitMinor: parseFecAmount(cell('Debit'), currency),
-        creditMinor: parseFecAmount(cell('Credit'), currency),
+        ...parseFecMovement(cell, layout, currency),
         letteringCode: cell('EcritureLet'),
         letteringDate: parseFecDate('DateLet', cell('DateLet'), false),
         currencyCode: cell('Idevise').toUpperCase(),
@@ -151,7 +183,6 @@ export function readFecLines(text: string, builder: ReportBuilder, currency: str
 /**
  * Imports customers (accounts 411), invoices, credit notes and payments from a FEC.
  * NOTE: the whole file is read into memory, unlike the CSV import, which streams.
- * TODO: the variant with one Montant column and a Sens (D/C) column is not read yet.
  */
 export async function importFec(input: Readable, options: FecImportOptions): Promise<ImportResult> {
   const currency = options.currency ?? 'EUR';

@@ -171,6 +171,34 @@ describe('written FEC files', () => {
     expect(result.report.accepted).toBe(3);
   });
 
+  /** Rewrites Debit and Credit (columns 12 and 13) as Montant and Sens. */
+  const signed = (lines: string[]) =>
+    lines.map((line, index) => {
+      const cells = line.split('|');
+      if (index === 0) cells.splice(11, 2, 'Montant', 'Sens');
+      else cells.splice(11, 2, cells[11] === '0,00' ? cells[12]! : cells[11]!, cells[11] === '0,00' ? 'C' : 'D');
+      return cells.join('|');
+    });
+
+  it('reads Montant and Sens columns', async () => {
+    const text = signed(partial).join('\n');
+
+    const result = await importFec(streamOf(text), { mode: 'all_or_nothing', paymentTerms: { days: 30 } });
+
+    expect(text.split('\n')[0]).toContain('|Montant|Sens|');
+    expect(result.invoices).toEqual([expect.objectContaining({ number: 'FA-1', totalMinor: 12000, amountDueMinor: 7000 })]);
+    expect(result.payments).toEqual([expect.objectContaining({ reference: 'VIR-1', amountMinor: 5000 })]);
+  });
+
+  it('rejects an unknown Sens', async () => {
+    const lines = signed(partial);
+    lines[4] = lines[4]!.replace('|50,00|C|', '|50,00|X|');
+
+    const result = await importFec(streamOf(lines.join('\n')), { mode: 'partial' });
+
+    expect(result.report.rejected).toEqual([{ line: 5, reason: 'invalid Sens "X": expected D for a debit or C for a credit' }]);
+  });
+
   it('rejects a header that is no FEC', async () => {
     const text = ['JournalCode|JournalLib|EcritureNum', 'VE|Ventes|1'].join('\n');
 
