@@ -9,7 +9,7 @@ import { withPortalTokenRedaction } from '../web/portal/log-redaction.js';
 import { registerPortalRoutes } from '../web/portal/routes.js';
 import { ApiError } from './errors.js';
 import { registerAuth } from './plugins/auth.js';
-import { frameworkErrorHandler } from './plugins/framework-errors.js';
+import { clientErrorProblem, frameworkErrorHandler } from './plugins/framework-errors.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerNulCheck } from './plugins/nul-characters.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -62,8 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(400).type('application/problem+json').send(problem.toProblem(request.url));
     }
     if (error.statusCode && error.statusCode < 500) {
-      const problem = new ApiError(error.statusCode === 413 ? 'validation_failed' : 'validation_failed', error.message);
-      return reply.code(error.statusCode).type('application/problem+json').send({ ...problem.toProblem(request.url), status: error.statusCode });
+      const problem = clientErrorProblem(error as FastifyError & { statusCode: number }, request);
+      return reply.code(problem.status).type('application/problem+json').send(problem);
     }
 
     request.log.error({ err: error }, 'request failed');

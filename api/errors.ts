@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   not_found: 404,
   conflict: 409,
   case_ended: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_key_reused: 422,
   rate_limited: 429,
   dependency_unavailable: 503,

@@ -5,6 +5,13 @@ import { ImportFileError } from './records.js';
 // File names that Factur-X 1.0, ZUGFeRD 2.x and XRechnung give to the embedded invoice.
 const invoiceFileNames = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml', 'zugferd_invoice.xml'];
 
+/**
+ * Largest decompressed embedded file, in bytes. An EN 16931 invoice XML is usually well
+ * under 1 MiB, and a deflate stream can expand about a thousand times, so without this
+ * limit a 1 MiB PDF could take gigabytes of memory.
+ */
+export const MAX_EMBEDDED_FILE_BYTES = 16 * 1024 * 1024;
+
 interface PdfStream {
   objectNumber: number;
   dictionary: string;
@@ -31,8 +38,14 @@ function decodeStream(stream: PdfStream): Buffer | undefined {
   if (!/\/Filter\s*\[?\s*\/FlateDecode\s*\]?/.test(stream.dictionary)) return undefined;
   try {
     // Unflushed trailing bytes (the end-of-line before 'endstream') are tolerated.
-    return inflateSync(stream.data, { finishFlush: 2 });
-  } catch {
+    return inflateSync(stream.data, { finishFlush: 2, maxOutputLength: MAX_EMBEDDED_FILE_BYTES });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ImportFileError(
+        'unreadable',
+        `an embedded file of the PDF expands beyond the limit of ${MAX_EMBEDDED_FILE_BYTES} bytes once decompressed: export the invoice again, or import its XML alone`,
+      );
+    }
     return undefined;
   }
 }

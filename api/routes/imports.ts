@@ -36,6 +36,9 @@ const importQuerySchema = z.object({
   startCases: z.enum(['true', 'false']).default('false').describe('Start the dunning case of each new open invoice'),
 });
 
+const tooLarge = (fileName: string) =>
+  new ApiError('payload_too_large', `${fileName} is larger than the import limit of ${MAX_FILE_BYTES} bytes; nothing was imported: split the file and import each part`);
+
 export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { sql, temporal } = deps;
 
@@ -62,6 +65,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void 
         const file = await request.file();
         if (!file) throw new ApiError('validation_failed', 'the multipart body has no file: add one file field');
         const query = request.query;
+        // A file cut at the limit would otherwise be parsed and stored in part: fail its stream instead.
+        file.file.once('limit', () => file.file.destroy(new ImportFileError('unreadable', `the file is larger than ${MAX_FILE_BYTES} bytes`)));
 
         let report;
         try {
@@ -74,10 +79,11 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void 
             dataDir: deps.env.DATA_DIR,
           });
         } catch (error) {
+          if (file.file.truncated) throw tooLarge(file.filename);
           if (error instanceof ImportFileError) throw new ApiError('validation_failed', `${file.filename}: ${error.message}`, { reason: error.code });
           throw error;
         }
-        if (file.file.truncated) throw new ApiError('validation_failed', `${file.filename} is larger than ${MAX_FILE_BYTES} bytes: split it`);
+        if (file.file.truncated) throw tooLarge(file.filename);
 
         let casesStarted = 0;
         if (report.committed && query.startCases === 'true') {
