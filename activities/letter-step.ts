@@ -51,9 +51,20 @@ export async function performLetterStep(deps: LetterStepDeps, input: PerformStep
   }
   const registered = input.step.channel === 'registered_letter';
 
-  const [existing] = await sql<{ id: string; status: string }[]>`select id, status from letters where idempotency_key = ${input.idempotencyKey}`;
+  const [existing] = await sql<{ id: string; status: string; pages: number }[]>`
+    select id, status, pages from letters where idempotency_key = ${input.idempotencyKey}`;
   if (existing) {
     logger.info({ ...ids, letterId: existing.id }, 'letter already queued for this step; not printing again');
+    // A worker that died after storing the letter may not have written its carbon line. The line is keyed by the step, so this adds it at most once.
+    await recordCarbonLine(sql, {
+      idempotencyKey: input.idempotencyKey,
+      workflowId: input.workflowId,
+      customerId: input.customerId,
+      messageId: null,
+      channel: input.step.channel,
+      measure: { sheets: existing.pages },
+    });
+    // TODO: a stored letter that an online postal provider never received stays queued. Dispatch it again here once such a provider exists.
     return outcomeOf(deps, input, existing.id, existing.status);
   }
 
