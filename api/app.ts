@@ -15,6 +15,7 @@ import { registerNulCheck } from './plugins/nul-characters.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerBackofficeRoutes } from './routes/backoffice.js';
+import { registerBackofficeReplayRoutes } from './routes/backoffice-replays.js';
 import { registerCaseListRoutes } from './routes/case-lists.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerImportRoutes } from './routes/imports.js';
@@ -102,5 +103,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPortalLinkRoutes(app, deps);
   registerPortalRoutes(app, deps);
   registerBackofficeRoutes(app, deps);
+  registerBackofficeReplayRoutes(app, deps);
   return app;
 }

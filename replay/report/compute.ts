@@ -29,7 +29,7 @@ async function countScope(sql: Sql, period: ReplayPeriod): Promise<ReplayReport[
   return row ?? { invoices: 0, customers: 0, cases: 0 };
 }
 
-/** A case ended by the period end counts in its terminal state; any other is open, in dispute or not, at the period end. */
+/** Counts cases by outcome: a case ended by the period end counts in its terminal state, any other as open (in dispute or not) at the period end. */
 async function caseOutcomes(sql: Sql, period: ReplayPeriod, disputedAtEnd: Set<string>): Promise<ReplayReport['cases']> {
   const rows = await sql<{ workflow_id: string; terminal_state: string | null; ended_at: Date | null }[]>`
     select c.workflow_id, coalesce(e.data->>'terminalState', c.terminal_state) as terminal_state, e.occurred_at as ended_at
@@ -108,7 +108,7 @@ async function cashCollected(sql: Sql, period: ReplayPeriod): Promise<ReplayRepo
     group by i.currency order by i.currency`;
 }
 
-/** The ledger's aged balance at the end of each week, the last week ending on the period's last day, in each currency of the scope. */
+/** Reads the ledger's aged balance at the end of each week (the last one ends on the period's last day) in each currency of the scope. */
 async function agedBalance(sql: Sql, period: ReplayPeriod): Promise<ReplayReport['agedBalance']> {
   const currencies = await sql<{ currency: string }[]>`
     select distinct currency from invoices where id in (${scopedInvoiceIds(sql, period)}) order by currency`;

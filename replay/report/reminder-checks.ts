@@ -48,9 +48,9 @@ interface Movement {
 /**
  * Returns the instant each settled invoice of the scope was settled: the earliest of
  *  - the case's end event when it ended as paid or settled by a credit note;
- *  - the start of the day after the settling movement's date (a payment's received date, a
- *    credit note's issue date) in the customer's time zone, since a payment received on a
- *    day is known by the end of that day at the latest;
+ *  - the start of the day after the settling movement's date in the customer's time zone.
+ *    That date is a payment's received date or a credit note's issue date, and a payment
+ *    received on a day is known by the end of that day at the latest;
  *  - the instant the settling allocation was recorded, when it was recorded on or after
  *    that date. An allocation recorded earlier comes from another clock (a replay writes
  *    rows at the wall-clock time while its cases run on simulated time) and is ignored.

@@ -11,7 +11,7 @@ export function scopedInvoiceIds(sql: Sql, period: ReplayPeriod) {
   return sql`select id from invoices where kind = 'invoice' and issue_date between ${period.from} and ${period.to}`;
 }
 
-/** The first instant after the period: midnight UTC after its last day. */
+/** Returns the first instant after the period: midnight UTC after its last day. */
 export function periodEndInstant(period: ReplayPeriod): Date {
   const end = new Date(`${period.to}T00:00:00.000Z`);
   end.setUTCDate(end.getUTCDate() + 1);

@@ -89,7 +89,7 @@ export function reminderChecks(report: ReplayReport, language: ReportLanguage): 
   ];
 }
 
-/** The figure tables after the meta table and the checks, in reading order. */
+/** Builds the figure tables that follow the meta table and the checks, in reading order. */
 export function figureTables(report: ReplayReport, language: ReportLanguage): ReportTable[] {
   const labels = replayMessagesOf(language);
   const carbon = report.carbon;
@@ -154,7 +154,7 @@ export function figureTables(report: ReplayReport, language: ReportLanguage): Re
   ];
 }
 
-/** The aged balance at the last weekly point of each month, one table per currency. */
+/** Builds the aged balance at the last weekly point of each month, one table per currency. */
 export function monthlyAgedTables(report: ReplayReport, language: ReportLanguage): ReportTable[] {
   const labels = replayMessagesOf(language).aged;
   return report.agedBalance.map((series) => {
