@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { apiKeyCommand } from './commands/api-key.js';
+import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { startCommand } from './commands/start.js';
 
@@ -11,6 +12,7 @@ const program = new Command('relance')
 program.addCommand(importCommand());
 program.addCommand(apiKeyCommand());
 program.addCommand(startCommand());
+program.addCommand(demoCommand());
 
 try {
   await program.parseAsync(process.argv);
