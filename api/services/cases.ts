@@ -74,8 +74,9 @@ export type CaseUpdateName =
 /**
  * Sends an update to a running case and returns its state afterwards. An ended case
  * raises a 409 error with its terminal state, and input the case rejects raises a 400.
+ * With an `updateId`, Temporal applies a repeated update once and returns the first result.
  */
-export async function updateCase(sql: Sql, temporal: TemporalHandle, invoiceId: string, name: CaseUpdateName, input: unknown): Promise<CaseState> {
+export async function updateCase(sql: Sql, temporal: TemporalHandle, invoiceId: string, name: CaseUpdateName, input: unknown, updateId?: string): Promise<CaseState> {
   const row = await findCase(sql, invoiceId);
   const ended = () =>
     new ApiError('case_ended', `the case of invoice ${invoiceId} has ended as ${row.terminal_state ?? 'finished'}: nothing more can change it`, {
@@ -84,7 +85,7 @@ export async function updateCase(sql: Sql, temporal: TemporalHandle, invoiceId: 
   if (row.terminal_state) throw ended();
 
   try {
-    return await temporal.client.workflow.getHandle(dunningCaseWorkflowId(invoiceId)).executeUpdate<CaseState, [unknown]>(name, { args: [input] });
+    return await temporal.client.workflow.getHandle(dunningCaseWorkflowId(invoiceId)).executeUpdate<CaseState, [unknown]>(name, { args: [input], ...(updateId ? { updateId } : {}) });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause as Error | undefined;

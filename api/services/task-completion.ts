@@ -43,24 +43,56 @@ export interface CompletionResult {
 /** Postgres transactions lack only begin and end, which the ledger writers never call. */
 type Writer = Sql;
 
+/** A completion still unfinished after this long was cut short (process stopped), so the task may be completed again. */
+const ABANDONED_AFTER_SECONDS = 120;
+/** How long a concurrent completion waits for the first one's result before it fails with 409. */
+const WAIT_MS = 10_000;
+const POLL_MS = 100;
+
 /**
- * Completes a task once. The case is told first, inside the transaction that holds the
- * task row, so an update the case rejects (a promise beyond its horizon) writes nothing,
- * and a concurrent second completion waits and then returns the first result.
+ * Completes a task once. The first request claims the task with one short statement, so
+ * no request keeps a database connection while the update goes to the case: ten waiting
+ * completions could otherwise take every connection of the pool and stall the first. A
+ * concurrent second completion waits for the first result and returns it. When the case
+ * rejects the update (a promise beyond its horizon), the claim is released and nothing
+ * is written.
  */
 export async function completeTask(sql: Sql, temporal: TemporalHandle, taskId: string, completion: TaskCompletion): Promise<CompletionResult> {
   const task = await findTask(sql, taskId);
   checkMeasure(task, completion);
 
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await claimTask(sql, taskId))) {
+    const [current] = await sql<{ status: string; outcome: CompletionResult | null }[]>`select status, outcome from tasks where id = ${taskId}`;
+    if (current?.status === 'done' && current.outcome) return current.outcome;
+    if (current?.status !== 'open' && current?.status !== 'done') throw new ApiError('conflict', `task ${taskId} is ${current?.status ?? 'missing'}: only an open task can be completed`);
+    if (Date.now() > deadline) throw new ApiError('conflict', `task ${taskId} is being completed by another request: retry in a few seconds to receive its result`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+
+  try {
+    const caseStatus = task.workflow_id && task.invoice_id ? await tellCase(sql, temporal, task, completion) : null;
+    return await writeCompletion(sql, task, completion, caseStatus);
+  } catch (error) {
+    await sql`update tasks set status = 'open', completed_at = null where id = ${taskId} and outcome is null`;
+    throw error;
+  }
+}
+
+/** Marks an open task, or one whose completion was abandoned, as being completed. Returns false when another request claimed it first. */
+async function claimTask(sql: Sql, taskId: string): Promise<boolean> {
+  const claimed = await sql`
+    update tasks set status = 'done', completed_at = now()
+    where id = ${taskId}
+      and (status = 'open' or (status = 'done' and outcome is null and completed_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})))
+    returning id`;
+  return claimed.length > 0;
+}
+
+/** Writes the carbon line, the call-back task, the case event and the stored result in one transaction. */
+async function writeCompletion(sql: Sql, task: TaskRow, completion: TaskCompletion, caseStatus: string | null): Promise<CompletionResult> {
   return sql.begin(async (transaction) => {
     const tx = transaction as unknown as Writer;
-    const [locked] = await transaction<{ status: string; outcome: CompletionResult | null }[]>`
-      select status, outcome from tasks where id = ${taskId} for update`;
-    if (locked?.status === 'done' && locked.outcome) return locked.outcome;
-    if (locked?.status !== 'open') throw new ApiError('conflict', `task ${taskId} is ${locked?.status ?? 'missing'}: only an open task can be completed`);
-
-    const caseStatus = task.workflow_id && task.invoice_id ? await tellCase(sql, temporal, task, completion) : null;
-
     const carbon = await recordMeasure(tx, task, completion);
     const followUpTaskId = completion.outcome === 'call_back' ? await openCallBack(tx, task, completion.callBackAt) : null;
     const completedAt = new Date().toISOString();
@@ -69,7 +101,7 @@ export async function completeTask(sql: Sql, temporal: TemporalHandle, taskId: s
       await transaction`
         insert into case_events (workflow_id, invoice_id, type, source, occurred_at, data, idempotency_key)
         values (${task.workflow_id}, ${task.invoice_id}, ${`${task.kind}_completed`}, 'operator', ${completedAt},
-                ${transaction.json({ taskId, ...completion, gramsCo2e: carbon?.gramsCo2e ?? null } as never)}, ${`task/${taskId}/completed`})
+                ${transaction.json({ taskId: task.id, ...completion, gramsCo2e: carbon?.gramsCo2e ?? null } as never)}, ${`task/${task.id}/completed`})
         on conflict (idempotency_key) do nothing`;
     }
 
@@ -81,7 +113,7 @@ export async function completeTask(sql: Sql, temporal: TemporalHandle, taskId: s
       caseStatus,
     };
     await transaction`
-      update tasks set status = 'done', completed_at = ${completedAt}, outcome = ${transaction.json(result as never)} where id = ${taskId}`;
+      update tasks set status = 'done', completed_at = ${completedAt}, outcome = ${transaction.json(result as never)} where id = ${task.id}`;
     return result;
   });
 }
@@ -119,7 +151,7 @@ async function tellCase(sql: Sql, temporal: TemporalHandle, task: TaskRow, compl
       amountMinor: completion.amountMinor,
       source: 'operator',
       author: completion.author,
-    });
+    }, `task-${task.id}-promise`);
     status = state.status;
   }
   if (completion.outcome === 'reached_disputed') {
@@ -128,7 +160,7 @@ async function tellCase(sql: Sql, temporal: TemporalHandle, task: TaskRow, compl
       comment: completion.comment,
       source: 'operator',
       author: completion.author,
-    });
+    }, `task-${task.id}-dispute`);
     status = state.status;
   }
 
