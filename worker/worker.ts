@@ -9,6 +9,7 @@ import { RateLimitedMailer, ResendBatchSender } from '../activities/resend-rate.
 import { portalSecretOf, type Env } from '../config/env.js';
 import { loadLatePaymentRateTable } from '../config/rates/late-payment-rates.js';
 import { temporalConnectionOptions } from '../config/temporal.js';
+import { withHeartbeats } from './heartbeat.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -79,7 +80,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities,
+    activities: withHeartbeats(activities),
     ...(env.WORKER_MAX_CACHED_WORKFLOWS === undefined ? {} : { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS }),
   });
   return { worker, connection };

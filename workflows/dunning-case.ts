@@ -28,8 +28,11 @@ import { registerHandlers } from './case-handlers.js';
 import { initialState, rememberAction, toCaseState, type DunningCaseInput, type PendingRequests } from './case-state.js';
 
 // Reads and bookkeeping are idempotent, so they retry until the database is back.
+// The worker heartbeats every running activity (worker/heartbeat.ts), so the heartbeat
+// timeouts let another worker retry soon after one dies in the middle of an activity.
 const ledger = proxyActivities<DunningActivities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
@@ -37,6 +40,7 @@ const ledger = proxyActivities<DunningActivities>({
 // retries are safe. An invalid address comes back as an outcome, not as a failure.
 const channels = proxyActivities<DunningActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidStepInput'] },
 });
 
