@@ -12,6 +12,8 @@ export const replaysEn = {
   value: 'Value',
   count: 'Count',
   estimateNote: 'Carbon figures are estimates built from published factors.',
+  /** The letter-only baseline as the carbon service describes it. */
+  baselineMethod: (serviceText: string) => serviceText,
 
   meta: {
     heading: 'Replay',

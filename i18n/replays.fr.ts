@@ -14,6 +14,12 @@ export const replaysFr: ReplayMessages = {
   value: 'Valeur',
   count: 'Nombre',
   estimateNote: 'Les chiffres carbone sont des estimations fondées sur des facteurs publiés.',
+  // NOTE: a translation of BASELINE_METHOD in api/services/carbon.ts, to change with it.
+  baselineMethod: () =>
+    'Référence tout courrier : chaque e-mail et chaque appel est remplacé par une lettre verte portant autant de feuilles '
+    + 'que la moyenne, arrondie au-dessus, des courriers de relance de la file d’impression, ou 1 feuille si aucun n’a été imprimé ; '
+    + 'son empreinte est le facteur d’affranchissement plus autant de fois le facteur par feuille. Les courriers, lettres recommandées '
+    + 'et visites comptent autant dans la référence que dans le registre. Économie = référence - registre.',
 
   meta: {
     heading: 'Rejeu',

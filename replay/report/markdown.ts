@@ -41,7 +41,7 @@ export function renderReplayMarkdown(report: ReplayReport, language: ReportLangu
     section(checkTable),
     ...details,
     ...figureTables(checked, language).map(section),
-    `${labels.estimateNote} ${checked.carbon.baselineMethod}\n`,
+    `${labels.estimateNote} ${labels.baselineMethod(checked.carbon.baselineMethod)}\n`,
     `## ${labels.aged.heading}\n`,
     ...(aged.length === 0 ? [`${labels.aged.none}\n`] : aged.map((table) => `### ${table.heading}\n\n${markdownTable(table)}`)),
   ];

@@ -70,7 +70,7 @@ beforeAll(async () => {
   await reminder('edge/r-partial', [byRecord], '2026-03-05T08:00:00Z');
   await reminder('edge/r-after-record', [byRecord], '2026-03-12T09:00:00Z');
 
-  // Ended as paid by the engine before the payment's date counted.
+  // Ended as paid by the engine with no payment row: the end event alone settles it.
   const byEnd = await invoice('E-3', 30_000);
   await event('E-3', byEnd, 'case_ended', '2026-03-20T10:00:00Z', { terminalState: 'paid' });
   await reminder('edge/r-after-end', [byEnd], '2026-03-20T10:00:00Z');
@@ -146,6 +146,8 @@ describe('replay report rendering', () => {
     expect(markdown).toContain('| Payés | 1 |');
     expect(markdown).toContain('| 31/03/2026 |');
     expect(markdown).not.toContain('Reminders sent');
+    expect(markdown).toContain('Référence tout courrier : chaque e-mail');
+    expect(markdown).not.toContain('Letter-only baseline');
   });
 
   test('draws the aged balance', () => {

@@ -1,6 +1,6 @@
-// The live demo's loading step against a test database and the Temporal dev server: a
-// receivables history in the accounts-receivable-history layout is imported, a slice of
-// it is moved to today, and its cases start with their first reminders minutes away.
+// The live demo's loading step against a test database and the Temporal dev server. A
+// receivables history in the accounts-receivable-history layout is imported, and a slice
+// of it is moved to today. Its cases then start with their first reminders minutes away.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

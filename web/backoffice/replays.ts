@@ -62,10 +62,16 @@ export function replayReportBody(stored: StoredReplayReport, language: Backoffic
     + (report.agedBalance.length === 0 ? `<p>${h(labels.aged.none)}</p>` : renderAgedBalanceSvg(report, language) + monthlyAgedTables(report, language).map(htmlTable).join(''))
     + '</section>';
 
+  // The carbon table has four columns, too wide for a card of the grid.
+  const tables = figureTables(report, language);
+  const carbon = tables.filter((table) => table.id === 'carbon');
+  const counts = tables.filter((table) => table.id !== 'carbon');
+
   return download
     + htmlTable(metaTable(report, language))
     + checks
-    + `<div class="cards">${figureTables(report, language).map(card).join('')}</div>`
-    + `<p class="muted">${h(`${labels.estimateNote} ${report.carbon.baselineMethod}`)}</p>`
+    + `<div class="cards">${counts.map(card).join('')}</div>`
+    + carbon.map((table) => `<section aria-labelledby="carbon-heading"><h2 id="carbon-heading">${h(table.heading)}</h2>${htmlTable(table)}</section>`).join('')
+    + `<p class="muted">${h(`${labels.estimateNote} ${labels.baselineMethod(report.carbon.baselineMethod)}`)}</p>`
     + aged;
 }
