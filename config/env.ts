@@ -34,6 +34,8 @@ export const envSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
     ),
     DATA_DIR: z.string().default('.data'),
+    /** Largest file POST /v1/imports accepts, in bytes. */
+    IMPORT_MAX_BYTES: z.coerce.number<string>().int().min(1024).default(200 * 1024 * 1024),
     EMBEDDED_POSTGRES_PORT: port(5433),
 
     RESEND_API_KEY: optionalText,

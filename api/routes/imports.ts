@@ -10,8 +10,6 @@ import { errorResponses } from '../schemas.js';
 import { startCaseForInvoice } from '../services/cases.js';
 import { importIntoLedger } from '../services/imports.js';
 
-const MAX_FILE_BYTES = 200 * 1024 * 1024;
-
 const countsSchema = z.object({ customers: z.number().int(), invoices: z.number().int(), creditNotes: z.number().int(), payments: z.number().int() });
 
 export const importReportSchema = z.object({
@@ -36,14 +34,14 @@ const importQuerySchema = z.object({
   startCases: z.enum(['true', 'false']).default('false').describe('Start the dunning case of each new open invoice'),
 });
 
-const tooLarge = (fileName: string) =>
-  new ApiError('payload_too_large', `${fileName} is larger than the import limit of ${MAX_FILE_BYTES} bytes; nothing was imported: split the file and import each part`);
-
 export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { sql, temporal } = deps;
+  const maxFileBytes = deps.env.IMPORT_MAX_BYTES;
+  const tooLarge = (fileName: string) =>
+    new ApiError('payload_too_large', `${fileName} is larger than the import limit of ${maxFileBytes} bytes (IMPORT_MAX_BYTES); nothing was imported: split the file and import each part`);
 
   void app.register(async (scoped) => {
-    if (!scoped.hasRequestDecorator('isMultipart')) await scoped.register(multipart, { limits: { files: 1, fileSize: MAX_FILE_BYTES } });
+    if (!scoped.hasRequestDecorator('isMultipart')) await scoped.register(multipart, { limits: { files: 1, fileSize: maxFileBytes } });
     const routes = scoped.withTypeProvider<ZodTypeProvider>();
 
     routes.post(
@@ -65,8 +63,10 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void 
         const file = await request.file();
         if (!file) throw new ApiError('validation_failed', 'the multipart body has no file: add one file field');
         const query = request.query;
-        // A file cut at the limit would otherwise be parsed and stored in part: fail its stream instead.
-        file.file.once('limit', () => file.file.destroy(new ImportFileError('unreadable', `the file is larger than ${MAX_FILE_BYTES} bytes`)));
+        // A file cut at the limit would otherwise be parsed and stored in part: fail its stream
+        // instead. The multipart parser may have reached the limit before this handler runs.
+        if (file.file.truncated) throw tooLarge(file.filename);
+        file.file.once('limit', () => file.file.destroy(new ImportFileError('unreadable', `the file is larger than ${maxFileBytes} bytes`)));
 
         let report;
         try {

@@ -22,10 +22,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function createTestApi(environment: TestWorkflowEnvironment, taskQueue = `api-test-${Date.now()}`): Promise<TestApi> {
+export async function createTestApi(
+  environment: TestWorkflowEnvironment,
+  taskQueue = `api-test-${Date.now()}`,
+  settings: Record<string, string> = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   await ensureDefaultScenario(database.sql);
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'relance-api-')) });
+  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'relance-api-')), ...settings });
   const temporal: TemporalHandle = { client: environment.client, connection: environment.connection, taskQueue, close: async () => {} };
   const app = await buildApp({ env, sql: database.sql, temporal, logger: pino({ level: 'silent' }) });
   await app.ready();
