@@ -19,7 +19,7 @@ afterAll(async () => {
   await environment?.teardown();
 });
 
-/** A CSV of `rows` valid invoices of one customer, about 60 bytes a row. */
+/** Builds a CSV of `rows` valid invoices of one customer, about 70 bytes a row. */
 function invoicesCsv(rows: number): Buffer {
   const lines = Array.from({ length: rows }, (_, index) => `C-SIZE;Dupont SARL;F-SIZE-${index + 1};EUR;100,00;05/01/2026;04/02/2026`);
   return Buffer.from(['customer_ref;customer_name;invoice_number;currency;amount;issue_date;due_date', ...lines].join('\n'));
