@@ -1,7 +1,8 @@
 import { readCaseContext, readInvoiceBalance } from './balance.js';
 import { insertCaseEvent, insertTask, insertWriteOff, markInvoiceCancelled, recordCaseEnd, upsertCaseProjection } from './case-records.js';
 import type { ActivityDeps } from './deps.js';
-import { requestGroupedStep, sendGroupedReminder, type TemporalDeps } from './grouped-email.js';
+import { sendEmailBatch, type EmailBatchInput } from './email-batch.js';
+import { queueGroupedReminder, requestGroupedStep, sendGroupedReminder, type TemporalDeps } from './grouped-email.js';
 import { performDunningStep } from './steps.js';
 import type { CaseEventInput, CaseProjection, EndCaseInput, OpenTaskInput, PerformStepInput, WriteOffActivityInput } from './types.js';
 
@@ -18,13 +19,16 @@ export function createActivities(deps: ActivityDeps & { temporal?: TemporalDeps 
     applyWriteOff: (input: WriteOffActivityInput) => insertWriteOff(sql, input),
     cancelInvoice: (input: { invoiceId: string; author: string }) => markInvoiceCancelled(sql, input),
     performStep: (input: PerformStepInput) => performDunningStep(deps, input),
-    requestGroupedStep: (input: Parameters<typeof requestGroupedStep>[1]) => {
-      const { temporal } = deps;
-      if (!temporal) throw new Error('grouped reminders need a Temporal client in the activities: pass `temporal` to createActivities');
-      return requestGroupedStep({ ...deps, temporal }, input);
-    },
+    requestGroupedStep: (input: Parameters<typeof requestGroupedStep>[1]) => requestGroupedStep({ ...deps, temporal: temporalOf(deps) }, input),
     sendGroupedReminder: (input: Parameters<typeof sendGroupedReminder>[1]) => sendGroupedReminder(deps, input),
+    queueGroupedReminder: (input: Parameters<typeof queueGroupedReminder>[1]) => queueGroupedReminder({ ...deps, temporal: temporalOf(deps) }, input),
+    sendEmailBatch: (input: EmailBatchInput) => sendEmailBatch({ ...deps, temporal: temporalOf(deps) }, input),
   };
 }
 
 export type DunningActivities = ReturnType<typeof createActivities>;
+
+function temporalOf(deps: { temporal?: TemporalDeps }): TemporalDeps {
+  if (!deps.temporal) throw new Error('grouped and batched reminders need a Temporal client in the activities: pass `temporal` to createActivities');
+  return deps.temporal;
+}

@@ -10,9 +10,28 @@ export interface OutgoingEmail {
   idempotencyKey: string;
 }
 
+/** An e-mail of a batch request: the request's idempotency key covers the batch, and `idempotencyKey` here names the message alone. */
+export type BatchEmail = Omit<OutgoingEmail, 'idempotencyKey'> & { idempotencyKey?: string };
+
+/** Result of one e-mail of a batch: accepted with its provider id, or rejected with the reason. */
+export type BatchEmailResult = { accepted: true; providerMessageId: string } | { accepted: false; reason: string };
+
+export interface BatchResult {
+  results: BatchEmailResult[];
+  /** Provider ids of the accepted e-mails, in the batch's order. */
+  providerMessageIds: string[];
+}
+
+/** Sends several e-mails in one provider request, with one idempotency key for the whole request. */
+export interface BatchMailer {
+  sendBatch(emails: BatchEmail[], idempotencyKey: string): Promise<BatchResult>;
+}
+
 export interface Mailer {
   readonly provider: 'resend' | 'outbox';
   send(email: OutgoingEmail): Promise<{ providerMessageId: string }>;
+  /** The batch side of the mailer; absent when every e-mail goes out in a request of its own. */
+  readonly batch?: BatchMailer;
 }
 
 /** Why the provider refused a message; `invalid_recipient` is final, the others may pass on retry. */
@@ -62,6 +81,17 @@ export class ResendMailer implements Mailer {
 /** Keeps messages in the local outbox (the messages table) instead of sending them: the default without RESEND_API_KEY. */
 export class OutboxMailer implements Mailer {
   readonly provider = 'outbox' as const;
+
+  /** Stores a batch as a loop of single stores; an e-mail without its own key is named by the batch key and its position. */
+  readonly batch: BatchMailer = {
+    sendBatch: async (emails, idempotencyKey) => {
+      const results: BatchEmailResult[] = [];
+      for (const [index, email] of emails.entries()) {
+        results.push({ accepted: true, ...(await this.send({ ...email, idempotencyKey: email.idempotencyKey ?? `${idempotencyKey}/${index}` })) });
+      }
+      return { results, providerMessageIds: results.flatMap((result) => (result.accepted ? [result.providerMessageId] : [])) };
+    },
+  };
 
   async send(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     return { providerMessageId: `outbox:${email.idempotencyKey}` };

@@ -1,16 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { localDateOf } from '../domain/dates.js';
+import type { Sql } from '../db/client.js';
 import type { InvoiceBalance } from '../domain/case.js';
 import type { Tone } from '../domain/scenario.js';
-import { renderReminderEmail } from '../emails/reminder.js';
-import { signPortalToken } from '../web/portal/token.js';
 import { recordCarbonLine } from './carbon.js';
 import type { ClaimLine } from './claims.js';
 import type { ActivityDeps } from './deps.js';
 import { MailDeliveryError } from './mailer.js';
-import { findEmailRecipient } from './recipients.js';
-
-const EMAIL_TONES = { courtesy: 'courtesy', friendly: 'friendly', firm: 'firm', final: 'final', formal_notice: 'final' } as const;
+import { composeReminder, NO_RECIPIENT, sizeOf } from './reminder-compose.js';
 
 /** One invoice carried by a reminder, for one dunning step of its case. */
 export interface ReminderLine {
@@ -72,50 +68,14 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
   const remaining = delivery.lines.filter((line) => !carried.some((row) => row.invoice_id === line.invoiceId && row.step_key === line.stepKey));
   delivery = { ...delivery, lines: remaining };
 
-  const [customer] = await sql<{ name: string; is_business: boolean; time_zone: string; portal_link_version: number; language: 'fr' | 'en' }[]>`
-    select name, is_business, time_zone, portal_link_version, language from customers where id = ${delivery.customerId}`;
-  const invoiceIds = delivery.lines.map((line) => line.invoiceId);
-  const invoices = await sql<{ id: string; number: string; issue_date: string; due_date: string }[]>`
-    select id, number, to_char(issue_date, 'YYYY-MM-DD') as issue_date, to_char(due_date, 'YYYY-MM-DD') as due_date
-    from invoices where id in ${sql(invoiceIds)} order by due_date, number`;
-  if (!customer || invoices.length !== invoiceIds.length) {
-    throw ApplicationFailure.nonRetryable(`customer ${delivery.customerId} or one of invoices ${invoiceIds.join(', ')} is missing`, 'InvalidStepInput');
-  }
-
-  const recipient = await findEmailRecipient(sql, delivery.customerId, deps.company.language);
-  if (!recipient) return recordNotDeliverable(deps, delivery, customer.language, 'no contact has a usable e-mail address');
-
-  const byInvoice = new Map(delivery.lines.map((line) => [line.invoiceId, line]));
-  const expiresAt = new Date(Date.parse(delivery.actedAt) + deps.portal.linkTtlDays * 86_400_000);
-  const token = signPortalToken({ customerId: delivery.customerId, linkVersion: customer.portal_link_version, expiresAt }, deps.portal.secrets);
-  const penalties = invoices.flatMap((invoice) => penaltyLine(invoice.number, byInvoice.get(invoice.id)));
-  const rendered = await renderReminderEmail({
-    language: recipient.language,
-    tone: EMAIL_TONES[delivery.tone],
-    recipientName: recipient.name ?? undefined,
-    customer: { name: customer.name, isBusiness: customer.is_business },
-    creditor: { name: deps.company.name, siren: deps.company.siren, address: deps.company.address, senderEmail: deps.company.senderEmail },
-    invoices: invoices.map((invoice) => {
-      const { balance } = byInvoice.get(invoice.id) as ReminderLine;
-      return {
-        number: invoice.number,
-        issueDate: invoice.issue_date,
-        dueDate: invoice.due_date,
-        currency: balance.currency,
-        originalMinor: balance.originalMinor,
-        paidMinor: balance.originalMinor - balance.dueMinor,
-        dueMinor: balance.dueMinor,
-      };
-    }),
-    asOfDate: localDateOf(delivery.actedAt, customer.time_zone),
-    portalUrl: `${deps.portal.baseUrl}/${token}`,
-    penalties: penalties.length > 0 ? penalties : undefined,
-  });
+  const composed = await composeReminder(deps, delivery);
+  if (composed.kind === 'no_recipient') return recordNotDeliverable(deps, delivery, composed.language, NO_RECIPIENT);
+  const { recipient, rendered, sender } = composed;
 
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await mailer.send({
-      from: `${deps.company.name} <${deps.company.senderEmail}>`,
+      from: sender,
       to: [recipient.email],
       subject: rendered.subject,
       html: rendered.html,
@@ -138,7 +98,7 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
     throw error;
   }
 
-  const sizeBytes = Buffer.byteLength(rendered.html) + Buffer.byteLength(rendered.text);
+  const sizeBytes = sizeOf(rendered);
   const messageId = await sql.begin(async (transaction) => {
     const [message] = await transaction<{ id: string }[]>`
       insert into messages (idempotency_key, channel, customer_id, contact_id, status, provider, provider_message_id,
@@ -172,7 +132,7 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
 }
 
 /** Returns the activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */
-function currentAttempt(): number {
+export function currentAttempt(): number {
   try {
     return Context.current().info.attempt;
   } catch {
@@ -181,7 +141,11 @@ function currentAttempt(): number {
 }
 
 /** Records in each case's history that a repeated attempt at a step sent nothing new. */
-async function recordDeduplicated(deps: ActivityDeps, delivery: ReminderDelivery, detail: { messageId: string; attempt: number; reason: string }): Promise<void> {
+export async function recordDeduplicated(
+  deps: Pick<ActivityDeps, 'sql'>,
+  delivery: { lines: Pick<ReminderLine, 'workflowId' | 'invoiceId' | 'stepKey'>[] },
+  detail: { messageId: string; attempt: number; reason: string },
+): Promise<void> {
   for (const line of delivery.lines) {
     await deps.sql`
       insert into case_events (workflow_id, invoice_id, type, source, occurred_at, data, idempotency_key)
@@ -190,18 +154,8 @@ async function recordDeduplicated(deps: ActivityDeps, delivery: ReminderDelivery
   }
 }
 
-/** Turns an invoice's open claims into the e-mail's penalty line, or none when nothing is claimed. */
-function penaltyLine(invoiceNumber: string, line: ReminderLine | undefined) {
-  if (!line || line.claims.length === 0) return [];
-  const penalty = line.claims.find((claim) => claim.kind === 'late_penalties');
-  const indemnity = line.claims.find((claim) => claim.kind === 'recovery_indemnity');
-  // NOTE: the e-mail's penalty line has one currency, so the 40 EUR indemnity shows only on EUR invoices, as on letters.
-  const indemnityMinor = indemnity && indemnity.currency === line.balance.currency ? indemnity.amountMinor : 0;
-  return [{ invoiceNumber, currency: line.balance.currency, penaltyMinor: penalty?.amountMinor ?? 0, indemnityMinor }];
-}
-
 /** Records a reminder that could not reach the customer and opens one task for a collector; the scenarios go on. */
-async function recordNotDeliverable(deps: ActivityDeps, delivery: ReminderDelivery, language: 'fr' | 'en', reason: string, contactId?: string): Promise<DeliveryResult> {
+export async function recordNotDeliverable(deps: ActivityDeps, delivery: ReminderDelivery, language: 'fr' | 'en', reason: string, contactId?: string): Promise<DeliveryResult> {
   const { sql } = deps;
   const [message] = await sql<{ id: string }[]>`
     insert into messages (idempotency_key, channel, customer_id, contact_id, status, provider, language, failure_reason, sent_at)
@@ -209,13 +163,24 @@ async function recordNotDeliverable(deps: ActivityDeps, delivery: ReminderDelive
     on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id`;
   if (!message) throw new Error(`message ${delivery.idempotencyKey} could not be stored`);
-  const first = delivery.lines[0];
-  await sql`
-    insert into tasks (idempotency_key, kind, workflow_id, invoice_id, customer_id, step_key, due_at, data)
-    values (${`${delivery.idempotencyKey}/not-deliverable`}, 'not_deliverable', ${first?.workflowId ?? null}, ${first?.invoiceId ?? null},
-            ${delivery.customerId}, ${first?.stepKey ?? null}, ${delivery.actedAt},
-            ${sql.json({ channel: 'email', reason, invoiceIds: delivery.lines.map((line) => line.invoiceId) } as never)})
-    on conflict (idempotency_key) do nothing`;
+  await openNotDeliverableTask(sql, { messageKey: delivery.idempotencyKey, customerId: delivery.customerId, actedAt: delivery.actedAt, reason, lines: delivery.lines });
   deps.logger.warn({ customerId: delivery.customerId, workflowIds: delivery.lines.map((line) => line.workflowId) }, 'reminder not deliverable; task opened for a collector');
   return { outcome: 'not_deliverable', messageId: message.id, deduplicated: false, detail: reason };
+}
+
+/**
+ * Opens one task for a collector about a reminder that could not reach the customer,
+ * once per message: the task's key is the message's key.
+ */
+export async function openNotDeliverableTask(
+  sql: Sql,
+  input: { messageKey: string; customerId: string; actedAt: string; reason: string; lines: Pick<ReminderLine, 'workflowId' | 'invoiceId' | 'stepKey'>[] },
+): Promise<void> {
+  const first = input.lines[0];
+  await sql`
+    insert into tasks (idempotency_key, kind, workflow_id, invoice_id, customer_id, step_key, due_at, data)
+    values (${`${input.messageKey}/not-deliverable`}, 'not_deliverable', ${first?.workflowId ?? null}, ${first?.invoiceId ?? null},
+            ${input.customerId}, ${first?.stepKey ?? null}, ${input.actedAt},
+            ${sql.json({ channel: 'email', reason: input.reason, invoiceIds: input.lines.map((line) => line.invoiceId) } as never)})
+    on conflict (idempotency_key) do nothing`;
 }

@@ -1,5 +1,5 @@
 import { Resend } from 'resend';
-import { MailDeliveryError, type Mailer, type OutgoingEmail } from './mailer.js';
+import { MailDeliveryError, type BatchEmail, type BatchEmailResult, type BatchMailer, type BatchResult, type Mailer, type OutgoingEmail } from './mailer.js';
 
 // The mail provider's rate limit, kept by the worker before each request instead of
 // learnt from 429 responses. Resend's rate-limit page (resend.com/docs/api-reference/rate-limit)
@@ -64,25 +64,70 @@ export class TokenBucket {
   }
 }
 
-/** Sends several e-mails in one provider request; the idempotency key covers the whole request. */
-export interface BatchSender {
-  sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }>;
-}
+/** Sends up to MAX_BATCH_SIZE e-mails in one provider request; the idempotency key covers the whole request. */
+export type BatchSender = BatchMailer;
+
+/**
+ * Validation mode of a batch request. 'strict' rejects the whole request with 422 when one
+ * e-mail is invalid, so nothing is sent; 'permissive' sends the valid e-mails and lists
+ * the others with their index (Resend API, x-batch-validation header, since September 2025).
+ */
+export type BatchValidation = 'strict' | 'permissive';
 
 /** Posts batches to Resend's POST /emails/batch through the SDK; `baseUrl` points it at another server, such as a local fake. */
 export class ResendBatchSender implements BatchSender {
   private readonly client: Resend;
 
-  constructor(apiKey: string, baseUrl?: string) {
+  constructor(
+    apiKey: string,
+    baseUrl?: string,
+    private readonly validation: BatchValidation = 'permissive',
+  ) {
     this.client = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
   }
 
-  async sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }> {
+  async sendBatch(emails: BatchEmail[], idempotencyKey: string): Promise<BatchResult> {
+    if (emails.length === 0 || emails.length > MAX_BATCH_SIZE) {
+      throw new RangeError(`invalid batch of ${emails.length} e-mails: a request carries 1 to ${MAX_BATCH_SIZE}`);
+    }
     const payload = emails.map((email) => ({ from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text }));
-    const { data, error, headers } = await this.client.batch.send(payload, { idempotencyKey });
-    if (data) return { providerMessageIds: data.data.map((entry) => entry.id) };
-    throw deliveryErrorOf(error, headers);
+    const { data, error, headers } = await this.client.batch.send(payload, { idempotencyKey, batchValidation: this.validation });
+    if (!data) throw deliveryErrorOf(error, headers);
+
+    // The SDK types `errors` only when the mode is a literal 'permissive', but the response contains it whenever that mode was sent.
+    const answer = data as { data: { id: string }[]; errors?: { index: number; message: string }[] };
+    const rejected = new Map((answer.errors ?? []).map((entry) => [entry.index, entry.message]));
+    return batchResultOf(emails.length, answer.data.map((entry) => entry.id), rejected);
   }
+}
+
+/**
+ * Matches the provider's response to the batch. Resend lists the ids of the accepted
+ * e-mails in order and the rejected ones by index. A response with an id for every
+ * e-mail is read position by position.
+ */
+export function batchResultOf(size: number, acceptedIds: string[], rejected: Map<number, string>): BatchResult {
+  const aligned = acceptedIds.length === size;
+  if (!aligned && acceptedIds.length !== size - rejected.size) {
+    throw new MailDeliveryError(
+      'transient',
+      `Resend answered a batch of ${size} e-mails with ${acceptedIds.length} ids and ${rejected.size} errors: the ids cannot be matched to the e-mails; retry with the same idempotency key`,
+    );
+  }
+
+  const results: BatchEmailResult[] = [];
+  let next = 0;
+  for (let index = 0; index < size; index += 1) {
+    const reason = rejected.get(index);
+    if (reason !== undefined) {
+      results.push({ accepted: false, reason });
+      if (aligned) next += 1;
+      continue;
+    }
+    results.push({ accepted: true, providerMessageId: acceptedIds[next] as string });
+    next += 1;
+  }
+  return { results, providerMessageIds: results.flatMap((result) => (result.accepted ? [result.providerMessageId] : [])) };
 }
 
 /** Maps a Resend error response to a MailDeliveryError the way ResendMailer does for single sends. */
@@ -106,6 +151,7 @@ export interface RateLimitedMailerOptions {
   ratePerSecond: number;
   /** A request without a response after this many milliseconds fails as transient, and the retry reuses its idempotency key. */
   timeoutMs?: number;
+  /** Sends batches through POST /emails/batch; without it the mailer has no batch side and each e-mail goes alone. */
   batchSender?: BatchSender;
 }
 
@@ -117,6 +163,7 @@ export interface RateLimitedMailerOptions {
 export class RateLimitedMailer implements Mailer {
   readonly provider: Mailer['provider'];
   readonly bucket: TokenBucket;
+  readonly batch?: BatchMailer;
   private readonly timeoutMs: number;
 
   constructor(
@@ -126,6 +173,8 @@ export class RateLimitedMailer implements Mailer {
     this.provider = inner.provider;
     this.bucket = new TokenBucket(options.ratePerSecond);
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    const sender = options.batchSender;
+    if (sender) this.batch = { sendBatch: (emails, idempotencyKey) => this.request(() => sender.sendBatch(emails, idempotencyKey), idempotencyKey) };
   }
 
   async send(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
@@ -135,20 +184,18 @@ export class RateLimitedMailer implements Mailer {
   /**
    * Sends a burst of e-mails in requests of up to 100 through POST /emails/batch, one
    * token per request. Request `n` carries the idempotency key `${idempotencyKey}/batch/${n}`,
-   * so a retried burst sends nothing twice. Returns the provider ids in the input order.
+   * so a retried burst sends nothing twice. Returns each e-mail's result in the input order.
    */
-  async sendBatch(emails: Omit<OutgoingEmail, 'idempotencyKey'>[], idempotencyKey: string): Promise<{ providerMessageIds: string[] }> {
-    const sender = this.options.batchSender;
-    if (!sender) throw new Error('sendBatch needs a batchSender: pass a ResendBatchSender in the RateLimitedMailer options');
+  async sendBatch(emails: BatchEmail[], idempotencyKey: string): Promise<BatchResult> {
+    const batch = this.batch;
+    if (!batch) throw new Error('sendBatch needs a batchSender: pass a ResendBatchSender in the RateLimitedMailer options');
 
-    const providerMessageIds: string[] = [];
+    const results: BatchEmailResult[] = [];
     for (let start = 0, part = 0; start < emails.length; start += MAX_BATCH_SIZE, part += 1) {
       const chunk = emails.slice(start, start + MAX_BATCH_SIZE);
-      const key = `${idempotencyKey}/batch/${part}`;
-      const result = await this.request(() => sender.sendBatch(chunk, key), key);
-      providerMessageIds.push(...result.providerMessageIds);
+      results.push(...(await batch.sendBatch(chunk, `${idempotencyKey}/batch/${part}`)).results);
     }
-    return { providerMessageIds };
+    return { results, providerMessageIds: results.flatMap((result) => (result.accepted ? [result.providerMessageId] : [])) };
   }
 
   private async request<T>(call: () => Promise<T>, idempotencyKey: string): Promise<T> {

@@ -24,3 +24,16 @@ export function customerMailboxWorkflowId(customerId: string, scheduledAt: strin
   const slot = instant.toISOString().slice(0, 16).replace(/[-:]/g, '');
   return `customer-mailbox-${customerId}-${slot}`;
 }
+
+/**
+ * Builds the workflow id of the dispatcher that sends the queued reminder e-mails of one
+ * send slot in batches. `handedOverAt` is the instant a mailbox hands over its message.
+ * It is rounded down to the same 15-minute UTC slots as the mailboxes, so the mailboxes
+ * of one slot meet in one dispatcher.
+ */
+export function emailDispatchWorkflowId(handedOverAt: string): string {
+  const instant = new Date(handedOverAt);
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`invalid hand-over instant "${handedOverAt}": expected an ISO 8601 UTC instant`);
+  instant.setUTCMinutes(instant.getUTCMinutes() - (instant.getUTCMinutes() % 15), 0, 0);
+  return `email-dispatch-${instant.toISOString().slice(0, 16).replace(/[-:]/g, '')}`;
+}

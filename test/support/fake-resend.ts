@@ -14,6 +14,12 @@ export interface RecordedRequest {
   receivedAt: number;
   /** HTTP status of the fake's response. */
   status: number;
+  /** The x-batch-validation header of a batch request: 'strict' (the default) or 'permissive'. */
+  batchValidation: string | null;
+  /** True when the response was replayed from an earlier request with the same idempotency key, so nothing was sent again. */
+  replayed: boolean;
+  /** The JSON body of the fake's response. */
+  answer: unknown;
 }
 
 /** One scripted response, which the next request to POST /emails or /emails/batch gets instead of the normal one. */
@@ -97,11 +103,15 @@ export class FakeResend {
       body: parseJson(bodyText),
       receivedAt: Date.now(),
       status: 0,
+      batchValidation: headerOf(request, 'x-batch-validation'),
+      replayed: false,
+      answer: null,
     };
     this.requests.push(record);
 
     const send = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
+      record.answer = answer;
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(answer));
     };
@@ -141,24 +151,51 @@ export class FakeResend {
       if (earlier && earlier.bodyText !== bodyText) {
         return send(409, { statusCode: 409, name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' });
       }
-      if (earlier) return send(200, earlier.answer);
-    }
-
-    const emails = record.path === '/emails/batch' ? record.body : [record.body];
-    if (!Array.isArray(emails) || emails.length === 0 || emails.length > MAX_BATCH_SIZE) {
-      return send(422, { statusCode: 422, name: 'validation_error', message: `a batch carries 1 to ${MAX_BATCH_SIZE} e-mails` });
-    }
-    for (const email of emails as EmailPayload[]) {
-      const recipients = Array.isArray(email.to) ? email.to : [email.to];
-      const rejected = recipients.find((address) => typeof address !== 'string' || this.rejectedAddresses.has(address.toLowerCase()));
-      if (rejected !== undefined || !email.subject) {
-        return send(422, { statusCode: 422, name: 'validation_error', message: `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` format.` });
+      if (earlier) {
+        record.replayed = true;
+        return send(200, earlier.answer);
       }
     }
 
-    const answer = record.path === '/emails/batch' ? { data: emails.map(() => ({ id: randomUUID() })) } : { id: randomUUID() };
+    const isBatch = record.path === '/emails/batch';
+    const emails = isBatch ? record.body : [record.body];
+    if (!Array.isArray(emails) || emails.length === 0 || emails.length > MAX_BATCH_SIZE) {
+      return send(422, { statusCode: 422, name: 'validation_error', message: `a batch carries 1 to ${MAX_BATCH_SIZE} e-mails` });
+    }
+    // Permissive validation sends the valid e-mails and lists the others by index; strict rejects the whole request.
+    const permissive = isBatch && record.batchValidation === 'permissive';
+    const errors: { index: number; message: string }[] = [];
+    for (const [index, email] of (emails as EmailPayload[]).entries()) {
+      const recipients = Array.isArray(email.to) ? email.to : [email.to];
+      const rejected = recipients.find((address) => typeof address !== 'string' || this.rejectedAddresses.has(address.toLowerCase()));
+      if (rejected === undefined && email.subject) continue;
+      const message = 'Invalid `to` field. The email address needs to follow the `email@example.com` format.';
+      if (!permissive) return send(422, { statusCode: 422, name: 'validation_error', message });
+      errors.push({ index, message });
+    }
+
+    const accepted = (emails as EmailPayload[]).filter((_email, index) => !errors.some((error) => error.index === index));
+    const answer = isBatch ? { data: accepted.map(() => ({ id: randomUUID() })), ...(permissive ? { errors } : {}) } : { id: randomUUID() };
     if (record.idempotencyKey) this.idempotentAnswers.set(`${record.path} ${record.idempotencyKey}`, { bodyText, answer });
     return send(200, answer);
+  }
+
+  /**
+   * Returns the recipients of the e-mails the fake accepted, leaving out responses replayed
+   * from its idempotency cache: one entry per e-mail sent, so a recipient listed twice got two e-mails.
+   */
+  deliveredRecipients(): string[] {
+    const delivered: string[] = [];
+    for (const request of this.requests) {
+      if (request.status !== 200 || request.replayed) continue;
+      const emails = (request.path === '/emails/batch' ? request.body : [request.body]) as EmailPayload[];
+      const { errors } = (request.answer ?? {}) as { errors?: { index: number }[] };
+      for (const [index, email] of emails.entries()) {
+        if (errors?.some((error) => error.index === index)) continue;
+        delivered.push(...(Array.isArray(email.to) ? email.to : [email.to ?? '']));
+      }
+    }
+    return delivered;
   }
 }
 
