@@ -69,8 +69,10 @@ describe('replay report in a browser', () => {
     await page.getByRole('link').filter({ hasText: /\d{2}\/\d{2}\/\d{4}/ }).first().click();
     await page.getByRole('heading', { name: 'Rapport de rejeu du 2026-01-01 au 2026-03-31' }).waitFor();
 
-    const failed = await page.locator('[data-check="after-payment"]').evaluate((element) => getComputedStyle(element).backgroundColor);
-    const passed = await page.locator('[data-check="during-dispute"]').evaluate((element) => getComputedStyle(element).backgroundColor);
+    // The test code is type-checked without the DOM library, so the browser's global is typed here.
+    const background = (element: unknown) => (globalThis as unknown as { getComputedStyle(target: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor;
+    const failed = await page.locator('[data-check="after-payment"]').evaluate(background);
+    const passed = await page.locator('[data-check="during-dispute"]').evaluate(background);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-fr.png'), fullPage: true });
 
     expect(failed).toBe('rgb(253, 236, 236)');
