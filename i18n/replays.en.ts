@@ -81,7 +81,7 @@ export const replaysEn = {
   },
   aged: {
     heading: 'Aged balance',
-    monthly: (currency: string) => `Aged balance in ${currency} at the last week-end of each month`,
+    monthly: (currency: string) => `Aged balance in ${currency} at the end of the last week of each month`,
     chart: (currency: string) => `Aged balance in ${currency} per week`,
     date: 'Date',
     buckets: { not_due: 'Not yet due', d1_30: '1-30 days', d31_60: '31-60 days', d61_90: '61-90 days', over_90: 'Over 90 days' } as Record<string, string>,

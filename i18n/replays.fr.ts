@@ -87,7 +87,7 @@ export const replaysFr: ReplayMessages = {
   },
   aged: {
     heading: 'Balance âgée',
-    monthly: (currency: string) => `Balance âgée en ${currency} à la dernière fin de semaine de chaque mois`,
+    monthly: (currency: string) => `Balance âgée en ${currency} à la fin de la dernière semaine de chaque mois`,
     chart: (currency: string) => `Balance âgée en ${currency} par semaine`,
     date: 'Date',
     buckets: { not_due: 'Non échu', d1_30: '1 à 30 jours', d31_60: '31 à 60 jours', d61_90: '61 à 90 jours', over_90: 'Plus de 90 jours' } as Record<string, string>,

@@ -135,7 +135,7 @@ describe('replay report rendering', () => {
     expect(markdown).toMatch(/\| Reminders sent after the invoice was settled \| 3 \| failed \|/);
     expect(markdown).toMatch(/\| E-3 \| EDGE \| 2026-03-20 10:00 \| 2026-03-20 10:00 \|/);
     expect(markdown).toContain('| Paid | 1 |');
-    expect(markdown).toContain('Aged balance in EUR at the last week-end of each month');
+    expect(markdown).toContain('Aged balance in EUR at the end of the last week of each month');
   });
 
   test('markdown in French uses French', () => {
