@@ -11,6 +11,7 @@ export const backofficeEn = {
     customers: 'Customers',
     scenarios: 'Scenarios',
     dashboards: 'Dashboards',
+    replays: 'Replays',
     printQueue: 'Print queue',
     outbox: 'Outbox',
     users: 'Users',

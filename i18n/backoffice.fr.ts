@@ -13,6 +13,7 @@ export const backofficeFr: BackofficeMessages = {
     customers: 'Clients',
     scenarios: 'Scénarios',
     dashboards: 'Tableaux de bord',
+    replays: 'Rejeux',
     printQueue: "File d'impression",
     outbox: "Boîte d'envoi",
     users: 'Utilisateurs',

@@ -67,6 +67,7 @@ const MENU: { key: keyof BackofficeMessages['nav']; href: string; roles?: string
   { key: 'customers', href: '/backoffice/customers' },
   { key: 'scenarios', href: '/backoffice/scenarios', roles: ['admin', 'credit_manager'] },
   { key: 'dashboards', href: '/backoffice/dashboards' },
+  { key: 'replays', href: '/backoffice/replays', roles: ['admin', 'credit_manager'] },
   { key: 'printQueue', href: '/backoffice/print-queue' },
   { key: 'outbox', href: '/outbox' },
   { key: 'users', href: '/backoffice/users', roles: ['admin'] },
