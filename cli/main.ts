@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { apiKeyCommand } from './commands/api-key.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
+import { replayCommand } from './commands/replay.js';
 import { startCommand } from './commands/start.js';
 
 const program = new Command('relance')
@@ -13,6 +14,7 @@ program.addCommand(importCommand());
 program.addCommand(apiKeyCommand());
 program.addCommand(startCommand());
 program.addCommand(demoCommand());
+program.addCommand(replayCommand());
 
 try {
   await program.parseAsync(process.argv);
