@@ -65,6 +65,7 @@ export async function sendEmailBatch(deps: ActivityDeps & { temporal: TemporalDe
   const { sql, logger } = deps;
   const messageIds = [...new Set(input.handoffs.map((handoff) => handoff.messageId))];
 
+  // NOTE: a claim is never released, so a message whose dispatcher was terminated before its batch finished stays queued until an operator acts.
   await sql`update messages set batch_key = ${input.batchKey} where id in ${sql(messageIds)} and status = 'queued' and batch_key is null`;
   const rows = await loadMessages(sql, messageIds);
   const lines = await loadLines(sql, messageIds);
