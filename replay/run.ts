@@ -13,7 +13,7 @@ import { advanceTo, startReplayServer, waitForIdle } from './clock.js';
 import { createReplayDatabase, replayDatabaseName, type ReplayDatabase } from './database.js';
 import { applyEvent, type EventOutcome } from './events.js';
 import { loadHistory, type HistoryFile } from './history.js';
-import { checkRateCoverage, readReplayScenario, seedLedger } from './seed.js';
+import { checkRateCoverage, readReplayScenario, seedLedger, withoutPenalties } from './seed.js';
 import { buildTimeline, type CaseStartDate, type ReplayEvent } from './timeline.js';
 
 // Replays a receivables history through the product: a fresh database, the time-skipping
@@ -28,6 +28,8 @@ export interface ReplayOptions {
   /** The application's database: the replay creates its own database on the same server and reads the scenario from this one. */
   applicationDatabaseUrl: string;
   scenarioId?: string;
+  /** Replays a copy of the scenario whose steps claim no late penalties. */
+  withoutPenalties?: boolean;
   /** Replays only the first N invoices by due date. */
   limit?: number;
   keepDatabase?: boolean;
@@ -104,7 +106,8 @@ export async function runReplay<T>(options: ReplayOptions, finish: ReplayFinish<
   const history = await loadHistory(options.files, { limit: options.limit, paymentTermsDays: options.paymentTermsDays });
   const timeline = buildTimeline(history, { timeZone, caseStart: options.caseStart ?? 'issue_date' });
   const applicationSql = connect(options.applicationDatabaseUrl, { max: 1 });
-  const scenario = await readReplayScenario(applicationSql, scenarioId).finally(() => applicationSql.end({ timeout: 5 }));
+  const stored = await readReplayScenario(applicationSql, scenarioId).finally(() => applicationSql.end({ timeout: 5 }));
+  const scenario = options.withoutPenalties ? withoutPenalties(stored) : stored;
   checkRateCoverage(scenario, history.invoices.map((invoice) => invoice.dueDate ?? invoice.issueDate), timeline.endDate, loadLatePaymentRateTable());
 
   const database = await createReplayDatabase(options.applicationDatabaseUrl, replayDatabaseName(new Date()));

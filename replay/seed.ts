@@ -25,6 +25,15 @@ export async function readReplayScenario(applicationSql: Sql, scenarioId: string
 }
 
 /**
+ * Returns a copy of the scenario whose steps claim no late penalties, under its own id,
+ * for histories older than the late-payment rate table.
+ */
+export function withoutPenalties(scenario: Scenario): Scenario {
+  if (!scenario.steps.some((step) => step.claimsPenalties)) return scenario;
+  return { ...scenario, id: `${scenario.id}-no-penalties`, steps: scenario.steps.map((step) => ({ ...step, claimsPenalties: false })) };
+}
+
+/**
  * Throws when the scenario claims late penalties but the rate table lacks a half-year
  * between the earliest due date and the end of the history: the step that claims them
  * would fail on every attempt and hold its case for the rest of the replay.
@@ -44,7 +53,7 @@ export function checkRateCoverage(scenario: Scenario, dueDates: CalendarDate[], 
   if (missing.length === 0) return;
   throw new Error(
     `scenario ${scenario.id} claims late penalties, but the late-payment rate table (config/rates/fr-late-payment.json) has no rates for ${missing.join(', ')}: ` +
-      'add those half-years to the table, or replay with --scenario naming a scenario whose steps claim no penalties',
+      'add those half-years to the table, or replay with --no-penalties',
   );
 }
 

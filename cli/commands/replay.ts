@@ -14,6 +14,8 @@ import { ProgressBar } from '../progress.js';
 
 export interface ReplayCommandOptions {
   scenario: string;
+  /** Commander's value of --no-penalties: false when the option is given. */
+  penalties?: boolean;
   limit?: number;
   keepDatabase?: boolean;
   report?: string;
@@ -85,6 +87,7 @@ export async function runReplayCommand(files: string[], options: ReplayCommandOp
         files,
         applicationDatabaseUrl: application.url,
         scenarioId: options.scenario,
+        withoutPenalties: options.penalties === false,
         limit: options.limit,
         keepDatabase: options.keepDatabase,
         caseStart: options.caseStart === 'due-date' ? 'due_date' : 'issue_date',
@@ -130,6 +133,7 @@ export function replayCommand(): Command {
     .description('Replay receivables histories through the dunning engine on a simulated clock, in a database of their own, and save the report')
     .argument('<files...>', 'CSV files in the accounts-receivable history layout (amounts in EUR) or FEC files')
     .option('--scenario <id>', 'scenario of every case, read from the application database', DEFAULT_SCENARIO.id)
+    .option('--no-penalties', 'replay a copy of the scenario whose steps claim no late penalties, for histories older than the rate table')
     .option('--limit <count>', 'replay only the first N invoices by due date', parsePositive)
     .option('--keep-database', 'keep the replay database instead of dropping it at the end')
     .option('--report <file>', 'write the report as markdown to this file')
