@@ -46,11 +46,16 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
   const ids = { customerId: delivery.customerId, workflowIds: delivery.lines.map((line) => line.workflowId), messageKey: delivery.idempotencyKey };
   const attempt = currentAttempt();
 
-  const [existing] = await sql<{ id: string; status: string }[]>`select id, status from messages where idempotency_key = ${delivery.idempotencyKey}`;
+  const [existing] = await sql<{ id: string; status: string; size_bytes: number | null }[]>`
+    select id, status, size_bytes from messages where idempotency_key = ${delivery.idempotencyKey}`;
   if (existing) {
     logger.info({ ...ids, messageId: existing.id }, 'reminder already sent under this key; not sending again');
     await recordDeduplicated(deps, delivery, { messageId: existing.id, attempt, reason: 'message already stored' });
-    return { outcome: existing.status === 'not_deliverable' ? 'not_deliverable' : 'sent', messageId: existing.id, deduplicated: true };
+    if (existing.status === 'not_deliverable') return { outcome: 'not_deliverable', messageId: existing.id, deduplicated: true };
+
+    // A worker that died between storing the message and its carbon line left the line unwritten; the key makes this a no-op otherwise.
+    await recordEmailCarbon(deps, delivery, existing.id, existing.size_bytes ?? 0);
+    return { outcome: 'sent', messageId: existing.id, deduplicated: true };
   }
 
   // A step that a message already carried, under another key (a grouped e-mail, an operator's replay), is not sent again.
@@ -119,7 +124,14 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
   });
 
   if (attempt > 1) await recordDeduplicated(deps, delivery, { messageId, attempt, reason: 'provider called again with the same idempotency key' });
-  await recordCarbonLine(sql, {
+  await recordEmailCarbon(deps, delivery, messageId, sizeBytes);
+  logger.info({ ...ids, messageId, provider: mailer.provider, invoices: delivery.lines.length }, 'reminder e-mail sent');
+  return { outcome: 'sent', messageId, deduplicated: false };
+}
+
+/** Writes the e-mail's carbon line under the message's key, once. */
+async function recordEmailCarbon(deps: ActivityDeps, delivery: ReminderDelivery, messageId: string, sizeBytes: number): Promise<void> {
+  await recordCarbonLine(deps.sql, {
     idempotencyKey: delivery.idempotencyKey,
     workflowId: delivery.lines.length === 1 ? (delivery.lines[0]?.workflowId ?? null) : null,
     customerId: delivery.customerId,
@@ -127,8 +139,6 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
     channel: 'email',
     measure: { bytes: sizeBytes, recipients: 1 },
   });
-  logger.info({ ...ids, messageId, provider: mailer.provider, invoices: delivery.lines.length }, 'reminder e-mail sent');
-  return { outcome: 'sent', messageId, deduplicated: false };
 }
 
 /** Returns the activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */

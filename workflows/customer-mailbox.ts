@@ -8,6 +8,7 @@ import { requestGroupedStepSignal, stepDeliveredSignal, type GroupedStepRequest,
 // e-mail nor queues a second message.
 const mail = proxyActivities<DunningActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidStepInput'] },
 });
 

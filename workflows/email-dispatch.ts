@@ -51,6 +51,7 @@ const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 // batch is formed, so a retry posts the same payload under the same key and sends nothing twice.
 const mail = proxyActivities<DunningActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidStepInput'] },
 });
 

@@ -5,8 +5,8 @@ import { faultScenario, OVERDUE_INVOICE } from './demo-scenario.js';
 
 // The worker process dies by SIGKILL while two reminders are on their way: one request
 // hangs at the provider, and the provider accepted the other but the worker never got
-// its answer. A new worker process takes over. Temporal retries each send only once the
-// lost attempt's start-to-close timeout (2 minutes) runs out, so this test waits for it.
+// its answer. A new worker process takes over. Temporal retries each send once the lost
+// attempt misses its heartbeat timeout (20 seconds), so this test waits for it.
 
 const SCENARIO = faultScenario('fault-email', [
   { key: 'r1', offsetMinutes: 0, channel: 'email', templateKey: 'reminder', tone: 'friendly' },

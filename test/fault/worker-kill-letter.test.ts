@@ -8,7 +8,8 @@ import { faultScenario, OVERDUE_INVOICE } from './demo-scenario.js';
 // The worker process dies by SIGKILL while two formal notices are being produced. A lock
 // on carbon_ledger stops each letter step before its last writes, so the kill always lands
 // inside the activity: one case is past its PDF and its stored letter, the other has just
-// started. A new worker process takes over once the lost attempts time out (2 minutes).
+// started. A new worker process takes over once the lost attempts miss their heartbeat
+// timeout (20 seconds).
 
 const SCENARIO = faultScenario('fault-letter', [
   { key: 'r1', offsetMinutes: 0, channel: 'registered_letter', templateKey: 'formal-notice', tone: 'formal_notice' },
