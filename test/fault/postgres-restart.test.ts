@@ -45,19 +45,7 @@ afterAll(async () => {
 
 describe('PostgreSQL restarted', () => {
   test('writes resume exactly once', { timeout: 300_000 }, async () => {
-    const single = await stack.customer({
-      externalRef: 'SOLO', name: 'Solo SAS', scenarioId: SCENARIO.id, groupReminders: false,
-      contacts: [{ role: 'invoicing', email: 'ap@solo.example' }],
-    });
-    const grouped = await stack.customer({
-      externalRef: 'GROUP', name: 'Group SAS', scenarioId: SCENARIO.id,
-      contacts: [{ role: 'invoicing', email: 'ap@group.example' }],
-    });
-    const invoiceIds = [
-      (await stack.invoice(single, { number: 'INV-P1', ...OVERDUE_INVOICE })).id,
-      (await stack.invoice(grouped, { number: 'INV-P2', ...OVERDUE_INVOICE })).id,
-      (await stack.invoice(grouped, { number: 'INV-P3', ...OVERDUE_INVOICE })).id,
-    ];
+    const invoiceIds = await stack.soloAndGroupedInvoices(SCENARIO.id, OVERDUE_INVOICE, 'P');
 
     // The provider accepts SOLO's first reminder 3 s after PostgreSQL went down.
     stack.fake.answerNext({ kind: 'hang', milliseconds: 3_000 });

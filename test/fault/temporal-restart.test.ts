@@ -28,19 +28,7 @@ afterAll(async () => {
 
 describe('Temporal server restarted', () => {
   test('cases resume without loss or repeat', { timeout: 300_000 }, async () => {
-    const single = await stack.customer({
-      externalRef: 'SOLO', name: 'Solo SAS', scenarioId: SCENARIO.id, groupReminders: false,
-      contacts: [{ role: 'invoicing', email: 'ap@solo.example' }],
-    });
-    const grouped = await stack.customer({
-      externalRef: 'GROUP', name: 'Group SAS', scenarioId: SCENARIO.id,
-      contacts: [{ role: 'invoicing', email: 'ap@group.example' }],
-    });
-    const invoiceIds = [
-      (await stack.invoice(single, { number: 'INV-T1', ...OVERDUE_INVOICE })).id,
-      (await stack.invoice(grouped, { number: 'INV-T2', ...OVERDUE_INVOICE })).id,
-      (await stack.invoice(grouped, { number: 'INV-T3', ...OVERDUE_INVOICE })).id,
-    ];
+    const invoiceIds = await stack.soloAndGroupedInvoices(SCENARIO.id, OVERDUE_INVOICE, 'T');
 
     // SOLO's first reminder is still at the provider when the server stops.
     stack.fake.answerNext({ kind: 'hang', milliseconds: 8_000 });

@@ -133,6 +133,26 @@ export class FaultStack {
     return (await insertInvoice(this.sql, customer, invoiceInputSchema.parse({ startCase: false, customerRef: customer.external_ref, ...input }))).invoice;
   }
 
+  /**
+   * Seeds the cases of the restart tests: SOLO, whose reminders go alone, with one
+   * invoice, and GROUP, whose two invoices share one e-mail. Returns the invoice ids.
+   */
+  async soloAndGroupedInvoices(scenarioId: string, overdue: Record<string, unknown>, prefix: string): Promise<string[]> {
+    const single = await this.customer({
+      externalRef: 'SOLO', name: 'Solo SAS', scenarioId, groupReminders: false,
+      contacts: [{ role: 'invoicing', email: 'ap@solo.example' }],
+    });
+    const grouped = await this.customer({
+      externalRef: 'GROUP', name: 'Group SAS', scenarioId,
+      contacts: [{ role: 'invoicing', email: 'ap@group.example' }],
+    });
+    return [
+      (await this.invoice(single, { number: `INV-${prefix}1`, ...overdue })).id,
+      (await this.invoice(grouped, { number: `INV-${prefix}2`, ...overdue })).id,
+      (await this.invoice(grouped, { number: `INV-${prefix}3`, ...overdue })).id,
+    ];
+  }
+
   async startCase(invoiceId: string): Promise<void> {
     await startCaseForInvoice(this.sql, this.temporal, invoiceId);
   }
