@@ -4,7 +4,7 @@ import { emailDispatchWorkflowId } from '../domain/ids.js';
 import type { EmailHandoff } from '../workflows/email-dispatch.js';
 import type { ActivityDeps } from './deps.js';
 import { composeReminder, NO_RECIPIENT, sizeOf } from './reminder-compose.js';
-import { recordNotDeliverable, type ReminderDelivery } from './reminder-delivery.js';
+import { recordCarriedLines, recordNotDeliverable, type ReminderDelivery } from './reminder-delivery.js';
 
 /** Status of a reminder after queueing: 'queued' waits for the dispatcher, and the other two are final. */
 export interface QueuedReminder {
@@ -41,12 +41,7 @@ export async function queueReminder(deps: ActivityDeps, delivery: ReminderDelive
       on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
       returning id`;
     if (!message) throw new Error(`message ${delivery.idempotencyKey} could not be queued`);
-    for (const line of delivery.lines) {
-      await transaction`
-        insert into message_invoices (message_id, invoice_id, step_key, due_minor)
-        values (${message.id}, ${line.invoiceId}, ${line.stepKey}, ${line.balance.dueMinor})
-        on conflict do nothing`;
-    }
+    await recordCarriedLines(transaction, message.id, delivery.lines);
     return message.id;
   });
 

@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/client.js';
 import type { InvoiceBalance } from '../domain/case.js';
 import type { Tone } from '../domain/scenario.js';
@@ -114,12 +115,7 @@ export async function deliverReminder(deps: ActivityDeps, requested: ReminderDel
       on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
       returning id`;
     if (!message) throw new Error(`message ${delivery.idempotencyKey} could not be stored`);
-    for (const line of delivery.lines) {
-      await transaction`
-        insert into message_invoices (message_id, invoice_id, step_key, due_minor)
-        values (${message.id}, ${line.invoiceId}, ${line.stepKey}, ${line.balance.dueMinor})
-        on conflict do nothing`;
-    }
+    await recordCarriedLines(transaction, message.id, delivery.lines);
     return message.id;
   });
 
@@ -139,6 +135,16 @@ async function recordEmailCarbon(deps: ActivityDeps, delivery: ReminderDelivery,
     channel: 'email',
     measure: { bytes: sizeBytes, recipients: 1 },
   });
+}
+
+/** Records which invoice and step each line of a message carried, once. */
+export async function recordCarriedLines(transaction: TransactionSql, messageId: string, lines: ReminderLine[]): Promise<void> {
+  for (const line of lines) {
+    await transaction`
+      insert into message_invoices (message_id, invoice_id, step_key, due_minor)
+      values (${messageId}, ${line.invoiceId}, ${line.stepKey}, ${line.balance.dueMinor})
+      on conflict do nothing`;
+  }
 }
 
 /** Returns the activity's attempt number, or 1 when the step runs outside an activity (an operator's replay). */
