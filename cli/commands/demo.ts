@@ -197,6 +197,6 @@ export function demoCommand(): Command {
     .option('--customers <count>', 'customers to take, those with the most invoices first', parseCount, 5)
     .option('--invoices <count>', 'latest invoices to take per customer', parseCount, 4)
     .option('--preset <preset>', 'CSV column preset (default accounts-receivable-history)')
-    .option('--currency <code>', 'ISO 4217 currency of rows without one')
+    .option('--currency <code>', 'ISO 4217 currency of rows without one', 'EUR')
     .action(runDemo);
 }
