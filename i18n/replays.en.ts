@@ -52,7 +52,7 @@ export const replaysEn = {
     withoutGrouping: 'Without grouping (one per invoice)',
     emails: 'E-mails',
     perInvoice: 'E-mails per invoice',
-    ratio: 'Ratio of e-mails sent to e-mails without grouping',
+    ratio: 'E-mails sent per e-mail without grouping',
   },
   checks: {
     heading: 'Checks',
@@ -67,7 +67,7 @@ export const replaysEn = {
     since: 'Settled or disputed at (UTC)',
   },
   promises: { heading: 'Promises to pay', made: 'Made', kept: 'Kept', broken: 'Broken', pending: 'Pending' },
-  disputes: { heading: 'Disputes', opened: 'Opened', resolved: 'Resolved', openAtPeriodEnd: 'Open at period end' },
+  disputes: { heading: 'Disputes', opened: 'Opened', resolved: 'Resolved', closedWithCase: 'Closed when the case ended (paid or settled)', openAtPeriodEnd: 'Open at period end' },
   cash: { heading: 'Cash collected', currency: 'Currency', amount: 'Amount', none: 'No payment allocated.' },
   carbon: {
     heading: 'Estimated footprint (gCO2e)',

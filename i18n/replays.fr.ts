@@ -58,7 +58,7 @@ export const replaysFr: ReplayMessages = {
     withoutGrouping: 'Sans regroupement (un par facture)',
     emails: 'E-mails',
     perInvoice: 'E-mails par facture',
-    ratio: 'Rapport des e-mails envoyés aux e-mails sans regroupement',
+    ratio: 'E-mails envoyés pour un e-mail par facture',
   },
   checks: {
     heading: 'Contrôles',
@@ -73,7 +73,7 @@ export const replaysFr: ReplayMessages = {
     since: 'Réglée ou contestée le (UTC)',
   },
   promises: { heading: 'Promesses de paiement', made: 'Faites', kept: 'Tenues', broken: 'Non tenues', pending: 'En cours' },
-  disputes: { heading: 'Litiges', opened: 'Ouverts', resolved: 'Résolus', openAtPeriodEnd: 'Ouverts en fin de période' },
+  disputes: { heading: 'Litiges', opened: 'Ouverts', resolved: 'Résolus', closedWithCase: 'Clos avec le dossier (payé ou soldé)', openAtPeriodEnd: 'Ouverts en fin de période' },
   cash: { heading: 'Encaissements', currency: 'Devise', amount: 'Montant', none: 'Aucun paiement affecté.' },
   carbon: {
     heading: 'Empreinte estimée (gCO2e)',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getReplayReport, listReplayReports, renderReplayMarkdown } from '../../replay/report/index.js';
 import { replayMessagesOf } from '../../replay/report/sections.js';
 import { languageOf, MANAGERS, redirectWith, sendForbidden, sendPage, SESSION_COOKIE, type BackofficeDeps } from '../../web/backoffice/context.js';
+import { calendarDate } from '../../web/backoffice/format.js';
 import { h, messagesOf } from '../../web/backoffice/layout.js';
 import { replayListBody, replayReportBody } from '../../web/backoffice/replays.js';
 import type { AppDeps } from '../app.js';
@@ -55,7 +56,7 @@ export function registerBackofficeReplayRoutes(app: FastifyInstance, deps: AppDe
         const language = languageOf(request, backofficeDeps.env.COMPANY_LANGUAGE);
         const stored = await getReplayReport(backofficeDeps.sql, id);
         if (!stored) return sendNotFound(request, reply, backofficeDeps);
-        const title = replayMessagesOf(language).title(stored.report.period.from, stored.report.period.to);
+        const title = replayMessagesOf(language).title(calendarDate(stored.report.period.from, language), calendarDate(stored.report.period.to, language));
         return sendPage(request, reply, backofficeDeps, { title, body: replayReportBody(stored, language) });
       });
 

@@ -8,6 +8,7 @@ import { loadEnv } from '../../config/env.js';
 import { connect } from '../../db/client.js';
 import { DEFAULT_SCENARIO } from '../../domain/default-scenario.js';
 import { computeReplayReport, renderReplayMarkdown, saveReplayReport, type ReplayReport } from '../../replay/report/index.js';
+import { replayMessagesOf } from '../../replay/report/sections.js';
 import type { ReplayRun } from '../../replay/run.js';
 import { connectDatabase, explainDatabaseError } from '../database.js';
 import { ProgressBar } from '../progress.js';
@@ -54,7 +55,10 @@ function machineLine(): string {
 
 /** Formats the figures printed at the end of a replay. */
 export function formatSummary(run: ReplayRun, report: ReplayReport, totalWallMs: number): string {
-  const outcomes = Object.entries(report.cases.byOutcome).filter(([, count]) => count > 0).map(([outcome, count]) => `${outcome} ${count}`);
+  const labels = replayMessagesOf('en').cases.outcomes;
+  const outcomes = Object.entries(report.cases.byOutcome)
+    .filter(([, count]) => count > 0)
+    .map(([outcome, count]) => `${(labels[outcome] ?? outcome).toLowerCase()} ${count}`);
   const minutes = totalWallMs / 60_000;
   const lines = [
     `Replayed ${run.invoices} invoices of ${run.customers} customers from ${run.period.from} to ${run.period.to} (${run.simulatedDays} days), scenario ${run.scenarioId}`,

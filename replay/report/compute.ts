@@ -152,6 +152,7 @@ export async function computeReplayReport(sql: Sql, period: ReplayPeriod, meta: 
       opened: windows.length,
       resolved: await countEvents(sql, checkedPeriod, 'dispute_resolved'),
       openAtPeriodEnd: openAtEnd.length,
+      closedWithCase: windows.filter((window) => window.closedBy === 'case_ended' && window.closedAt !== null && window.closedAt < end).length,
     },
     cashCollected: cash,
     carbon: await carbonOfScope(sql, checkedPeriod, eurCollected),

@@ -1,3 +1,4 @@
+import { calendarDate } from '../../web/backoffice/format.js';
 import { replayReportSchema, type ReplayReport } from './schema.js';
 import { figureTables, metaTable, monthlyAgedTables, reminderChecks, replayMessagesOf, type ReportLanguage, type ReportTable } from './sections.js';
 
@@ -36,7 +37,7 @@ export function renderReplayMarkdown(report: ReplayReport, language: ReportLangu
   const aged = monthlyAgedTables(checked, language);
 
   const parts = [
-    `# ${labels.title(checked.period.from, checked.period.to)}\n`,
+    `# ${labels.title(calendarDate(checked.period.from, language), calendarDate(checked.period.to, language))}\n`,
     section(metaTable(checked, language)),
     section(checkTable),
     ...details,

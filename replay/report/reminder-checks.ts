@@ -112,6 +112,8 @@ export interface DisputeWindow {
   openedAt: Date;
   /** The resolution, the promise that replaced the dispute, or the case's end; null while the dispute is open. */
   closedAt: Date | null;
+  /** The case event that closed the dispute; null while it is open. */
+  closedBy: 'dispute_resolved' | 'promise_made' | 'case_ended' | null;
 }
 
 /** Rebuilds each dispute's open interval from the case history: dispute_opened until dispute_resolved, promise_made or case_ended. */
@@ -127,11 +129,12 @@ export async function disputeWindows(sql: Sql, period: ReplayPeriod): Promise<Di
     const current = open.get(event.workflow_id);
     if (event.type === 'dispute_opened') {
       if (current) continue;
-      const window: DisputeWindow = { workflowId: event.workflow_id, invoiceId: event.invoice_id, openedAt: event.occurred_at, closedAt: null };
+      const window: DisputeWindow = { workflowId: event.workflow_id, invoiceId: event.invoice_id, openedAt: event.occurred_at, closedAt: null, closedBy: null };
       open.set(event.workflow_id, window);
       windows.push(window);
     } else if (current) {
       current.closedAt = event.occurred_at;
+      current.closedBy = event.type as DisputeWindow['closedBy'];
       open.delete(event.workflow_id);
     }
   }

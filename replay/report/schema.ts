@@ -85,7 +85,13 @@ export const replayReportSchema = z.object({
   remindersAfterPayment: reminderCheckSchema,
   remindersDuringDispute: reminderCheckSchema,
   promises: z.object({ made: count, kept: count, broken: count, pending: count }),
-  disputes: z.object({ opened: count, resolved: count, openAtPeriodEnd: count }),
+  disputes: z.object({
+    opened: count,
+    resolved: count,
+    openAtPeriodEnd: count,
+    /** Disputes still open when their case ended, paid or settled: the history says nothing of a resolution. */
+    closedWithCase: count.default(0),
+  }),
   cashCollected: z.array(z.object({ currency: z.string().length(3), amountMinor: minor })),
   carbon: z.object({
     estimate: z.literal(true),

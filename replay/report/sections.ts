@@ -131,7 +131,7 @@ export function figureTables(report: ReplayReport, language: ReportLanguage): Re
       id: 'disputes',
       heading: labels.disputes.heading,
       headers: [labels.figure, labels.count],
-      rows: (['opened', 'resolved', 'openAtPeriodEnd'] as const).map((key) => [labels.disputes[key], String(report.disputes[key])]),
+      rows: (['opened', 'resolved', 'closedWithCase', 'openAtPeriodEnd'] as const).map((key) => [labels.disputes[key], String(report.disputes[key])]),
     },
     {
       id: 'cash',

@@ -67,7 +67,7 @@ describe('replay report in a browser', () => {
   it('colours the two checks', async () => {
     await page.goto(`${stack.baseUrl}/backoffice/replays`);
     await page.getByRole('link').filter({ hasText: /\d{2}\/\d{2}\/\d{4}/ }).first().click();
-    await page.getByRole('heading', { name: 'Rapport de rejeu du 2026-01-01 au 2026-03-31' }).waitFor();
+    await page.getByRole('heading', { name: 'Rapport de rejeu du 01/01/2026 au 31/03/2026' }).waitFor();
 
     // The test code is type-checked without the DOM library, so the browser's global is typed here.
     const background = (element: unknown) => (globalThis as unknown as { getComputedStyle(target: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor;

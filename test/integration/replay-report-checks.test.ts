@@ -75,6 +75,11 @@ beforeAll(async () => {
   await event('E-3', byEnd, 'case_ended', '2026-03-20T10:00:00Z', { terminalState: 'paid' });
   await reminder('edge/r-after-end', [byEnd], '2026-03-20T10:00:00Z');
 
+  // Disputed on 2026-03-03, then paid: the dispute closes with the case.
+  const disputedThenPaid = await invoice('E-5', 50_000);
+  await event('E-5', disputedThenPaid, 'dispute_opened', '2026-03-03T10:00:00Z');
+  await event('E-5', disputedThenPaid, 'case_ended', '2026-03-16T00:00:00Z', { terminalState: 'paid' });
+
   // Disputed from 2026-03-02 to 2026-03-09, then again from 2026-03-25 with no end.
   const disputed = await invoice('E-4', 40_000);
   await event('E-4', disputed, 'dispute_opened', '2026-03-02T10:00:00Z');
@@ -120,9 +125,9 @@ describe('reminders during a dispute', () => {
   });
 
   test('counts disputes open at period end', () => {
-    expect(report.disputes).toEqual({ opened: 2, resolved: 1, openAtPeriodEnd: 1 });
+    expect(report.disputes).toEqual({ opened: 3, resolved: 1, closedWithCase: 1, openAtPeriodEnd: 1 });
     expect(report.cases.byOutcome.disputed_at_period_end).toBe(1);
-    expect(report.cases.byOutcome.paid).toBe(1);
+    expect(report.cases.byOutcome.paid).toBe(2);
     expect(report.cases.byOutcome.open_at_period_end).toBe(2);
   });
 });
@@ -134,16 +139,16 @@ describe('replay report rendering', () => {
     expect(markdown).toContain('# Replay report, 2026-01-01 to 2026-03-31');
     expect(markdown).toMatch(/\| Reminders sent after the invoice was settled \| 3 \| failed \|/);
     expect(markdown).toMatch(/\| E-3 \| EDGE \| 2026-03-20 10:00 \| 2026-03-20 10:00 \|/);
-    expect(markdown).toContain('| Paid | 1 |');
+    expect(markdown).toContain('| Paid | 2 |');
     expect(markdown).toContain('Aged balance in EUR at the end of the last week of each month');
   });
 
   test('markdown in French uses French', () => {
     const markdown = renderReplayMarkdown(report, 'fr');
 
-    expect(markdown).toContain('# Rapport de rejeu du 2026-01-01 au 2026-03-31');
+    expect(markdown).toContain('# Rapport de rejeu du 01/01/2026 au 31/03/2026');
     expect(markdown).toMatch(/\| Relances envoyées pendant un litige ouvert \| 2 \| échoué \|/);
-    expect(markdown).toContain('| Payés | 1 |');
+    expect(markdown).toContain('| Payés | 2 |');
     expect(markdown).toContain('| 31/03/2026 |');
     expect(markdown).not.toContain('Reminders sent');
     expect(markdown).toContain('Référence tout courrier : chaque e-mail');

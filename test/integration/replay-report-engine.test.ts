@@ -71,7 +71,7 @@ describe('replay report after an engine run', () => {
   });
 
   test('counts disputes and cash', () => {
-    expect(report.disputes).toEqual({ opened: 1, resolved: 0, openAtPeriodEnd: 1 });
+    expect(report.disputes).toEqual({ opened: 1, resolved: 0, closedWithCase: 0, openAtPeriodEnd: 1 });
     expect(report.promises.made).toBe(0);
     expect(report.cashCollected).toEqual([{ currency: 'EUR', amountMinor: 100_000 }]);
   });

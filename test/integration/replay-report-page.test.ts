@@ -112,7 +112,7 @@ describe('replay pages content', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toContain('<html lang="fr">');
-    expect(response.body).toContain('Rapport de rejeu du 2026-01-01 au 2026-03-31');
+    expect(response.body).toContain('Rapport de rejeu du 01/01/2026 au 31/03/2026');
     expect(response.body).toContain('Relances envoyées après le règlement de la facture : 1');
   });
 
