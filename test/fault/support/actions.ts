@@ -21,10 +21,10 @@ export function acceptedKeysByRecipient(fake: FakeResend): Map<string, string[]>
   return accepted;
 }
 
-/** Requests the provider received per idempotency key, with their HTTP statuses in arrival order (0 when the fake never responded). */
+/** Requests the provider received per idempotency key, single and batch, with their HTTP statuses in arrival order (0 when the fake never responded). */
 export function statusesByKey(fake: FakeResend): Map<string, number[]> {
   const statuses = new Map<string, number[]>();
-  for (const request of fake.emailRequests()) {
+  for (const request of [...fake.emailRequests(), ...fake.batchRequests()].sort((a, b) => a.receivedAt - b.receivedAt)) {
     const key = request.idempotencyKey ?? '(none)';
     statuses.set(key, [...(statuses.get(key) ?? []), request.status]);
   }

@@ -93,11 +93,12 @@ function headerOf(request: IncomingMessage, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** The first recipient of a POST /emails body, in lower case. */
+/** The first recipient of a POST /emails body, or of the first e-mail of a POST /emails/batch body, in lower case. */
 function recipientOf(body: Buffer): string | null {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { to?: string | string[] };
-    const to = Array.isArray(parsed.to) ? parsed.to[0] : parsed.to;
+    const parsed = JSON.parse(body.toString('utf8')) as { to?: string | string[] } | { to?: string | string[] }[];
+    const email = Array.isArray(parsed) ? parsed[0] : parsed;
+    const to = Array.isArray(email?.to) ? email.to[0] : email?.to;
     return typeof to === 'string' ? to.toLowerCase() : null;
   } catch {
     return null;
