@@ -16,7 +16,7 @@ const OUTPUT_LINES_KEPT = 60;
 
 const running = new Set<ChildProcess>();
 
-/** A free TCP port on 127.0.0.1, as the kernel hands it out. */
+/** Returns a free TCP port of 127.0.0.1, as the kernel hands it out. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -78,7 +78,7 @@ export class ManagedProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The last lines the process wrote, for an error message. */
+  /** Returns the last lines the process wrote, for an error message. */
   recentOutput(): string {
     return this.output.join('\n');
   }

@@ -93,7 +93,7 @@ function headerOf(request: IncomingMessage, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** The first recipient of a POST /emails body, or of the first e-mail of a POST /emails/batch body, in lower case. */
+/** Returns the first recipient of a POST /emails body, or of the first e-mail of a POST /emails/batch body, in lower case. */
 function recipientOf(body: Buffer): string | null {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { to?: string | string[] } | { to?: string | string[] }[];
