@@ -60,7 +60,10 @@ export function registerImportRoutes(app: FastifyInstance, deps: AppDeps): void 
       },
       async (request) => {
         if (!request.isMultipart()) throw new ApiError('validation_failed', 'send the file as multipart/form-data with one file field');
-        const file = await request.file();
+        const file = await request.file().catch((error: unknown) => {
+          request.log.warn({ error: (error as Error).message }, 'import body is not readable multipart');
+          throw new ApiError('validation_failed', `the multipart body could not be read (${(error as Error).message}): send multipart/form-data with its boundary and one file field`);
+        });
         if (!file) throw new ApiError('validation_failed', 'the multipart body has no file: add one file field');
         const query = request.query;
         // A file cut at the limit would otherwise be parsed and stored in part: fail its stream

@@ -128,6 +128,21 @@ describe('bad import files', () => {
     expect(response.json().detail).toBe('send the file as multipart/form-data with one file field');
   });
 
+  it('rejects multipart without boundary', async () => {
+    const before = await countRows();
+
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/v1/imports?format=csv',
+      headers: { ...api.as.write, 'content-type': 'multipart/form-data' },
+      payload: 'customer_ref;invoice_number\nC1;F-1\n',
+    });
+
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().detail).toMatch(/multipart body could not be read .*send multipart\/form-data with its boundary/);
+    expect(await countRows()).toEqual(before);
+  });
+
   it('rejects a multipart body without file', async () => {
     const boundary = 'relance-no-file';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`;
