@@ -175,22 +175,3 @@ export const allocationSchema = z.object({
 export function pageSchema<Item extends z.ZodType>(item: Item) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
-
-/** Stored rows returned by the POST routes of the ledger, in their database column names. */
-export const storedCustomerSchema = z.object({
-  id: z.uuid(),
-  external_ref: z.string(),
-  name: z.string(),
-  language: z.string(),
-  time_zone: z.string(),
-  scenario_id: z.string().nullable(),
-});
-
-export const storedInvoiceSchema = z.object({
-  id: z.uuid(),
-  customer_id: z.uuid(),
-  number: z.string(),
-  currency: z.string(),
-  total_minor: z.number().int(),
-  scenario_id: z.string().nullable(),
-});

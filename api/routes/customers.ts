@@ -14,7 +14,7 @@ const customerListQuerySchema = pageQuerySchema.extend({
   sort: sortSchema(['name', 'externalRef', 'createdAt'], 'name'),
 });
 
-const customerDetailSchema = customerSchema.extend({
+export const customerDetailSchema = customerSchema.extend({
   contacts: z.array(contactSchema.extend({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), language: z.string().nullable() })),
 });
 
@@ -24,6 +24,15 @@ function customersBase(sql: Sql): Fragment {
       language, time_zone as "timeZone", segment, scenario_id as "scenarioId", address,
       created_at as "createdAt", updated_at as "updatedAt"
     from customers`;
+}
+
+/** Reads a customer with its contacts, as GET /v1/customers/:id returns it. */
+export async function readCustomer(sql: Sql, id: string): Promise<z.infer<typeof customerDetailSchema>> {
+  const [customer] = await sql<z.infer<typeof customerSchema>[]>`select * from (${customersBase(sql)}) as base where base.id = ${id}`;
+  if (!customer) throw notFound('customer', id);
+  const contacts = await sql<z.infer<typeof customerDetailSchema>['contacts']>`
+    select id, role, name, email, phone, language from contacts where customer_id = ${customer.id} order by created_at, id`;
+  return { ...customer, contacts };
 }
 
 export function registerCustomerRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -74,12 +83,6 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: AppDeps): voi
         response: { 200: z.object({ customer: customerDetailSchema }), ...errorResponses },
       },
     },
-    async (request) => {
-      const [customer] = await sql<z.infer<typeof customerSchema>[]>`select * from (${customersBase(sql)}) as base where base.id = ${request.params.id}`;
-      if (!customer) throw notFound('customer', request.params.id);
-      const contacts = await sql<z.infer<typeof customerDetailSchema>['contacts']>`
-        select id, role, name, email, phone, language from contacts where customer_id = ${customer.id} order by created_at, id`;
-      return { customer: { ...customer, contacts } };
-    },
+    async (request) => ({ customer: await readCustomer(sql, request.params.id) }),
   );
 }

@@ -2,11 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { customerInputSchema, errorResponses, invoiceInputSchema, paymentInputSchema, storedCustomerSchema, storedInvoiceSchema } from '../schemas.js';
+import { customerInputSchema, errorResponses, invoiceInputSchema, invoiceSchema, paymentInputSchema } from '../schemas.js';
 import { findCustomerByRef, insertInvoice, notifyBalanceChanged, recordPayment, upsertCustomer } from '../services/ledger.js';
 import { startCaseForInvoice } from '../services/cases.js';
+import { customerDetailSchema, readCustomer } from './customers.js';
+import { readInvoice } from './invoices.js';
 
-const invoiceResponseSchema = z.object({ invoice: storedInvoiceSchema, workflowId: z.string().nullable() });
+// The POST routes return the stored resource as the GET routes show it.
+const customerResponseSchema = z.object({ customer: customerDetailSchema });
+const invoiceResponseSchema = z.object({ invoice: invoiceSchema, workflowId: z.string().nullable() });
 const paymentResponseSchema = z.object({ paymentId: z.uuid(), created: z.boolean(), invoiceId: z.uuid().nullable() });
 
 export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -18,12 +22,12 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void 
       summary: 'Create or update a customer by its external reference',
       tags: ['customers'],
       body: customerInputSchema,
-      response: { 200: z.object({ customer: storedCustomerSchema }), 201: z.object({ customer: storedCustomerSchema }), ...errorResponses },
+      response: { 200: customerResponseSchema, 201: customerResponseSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const { customer, created } = await upsertCustomer(sql, request.body);
     request.log.info({ customerId: customer.id }, created ? 'customer created' : 'customer updated');
-    return reply.code(created ? 201 : 200).send({ customer });
+    return reply.code(created ? 201 : 200).send({ customer: await readCustomer(sql, customer.id) });
   });
 
   routes.post('/v1/invoices', {
@@ -47,7 +51,7 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps): void 
       if (preceding) await notifyBalanceChanged(temporal, request.log, preceding.id, { kind: 'credit_note', reference: invoice.number });
     }
     request.log.info({ invoiceId: invoice.id, customerId: customer.id, workflowId }, created ? 'invoice created' : 'invoice already stored');
-    return reply.code(created ? 201 : 200).send({ invoice, workflowId });
+    return reply.code(created ? 201 : 200).send({ invoice: await readInvoice(sql, invoice.id), workflowId });
   });
 
   routes.post('/v1/payments', {

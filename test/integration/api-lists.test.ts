@@ -111,6 +111,21 @@ describe('invoice list', () => {
   });
 });
 
+describe('created resources', () => {
+  it('match what reads return', async () => {
+    const created = (await post('/v1/customers', { externalRef: 'CUST-NEW', name: 'Nouveau SAS', contacts: [{ role: 'invoicing', email: 'ap@new.example' }] })) as { customer: { id: string } };
+    const invoice = (await post('/v1/invoices', { customerRef: 'CUST-NEW', number: 'F-NEW', currency: 'EUR', totalMinor: 42_000, issueDate: dateFromToday(-30), dueDate: dateFromToday(0), startCase: false })) as {
+      invoice: { id: string };
+      workflowId: string | null;
+    };
+
+    expect(created).toEqual(await get(`/v1/customers/${created.customer.id}`));
+    expect(created.customer).toMatchObject({ externalRef: 'CUST-NEW', timeZone: 'Europe/Paris', contacts: [{ role: 'invoicing', email: 'ap@new.example' }] });
+    expect({ invoice: invoice.invoice }).toEqual(await get(`/v1/invoices/${invoice.invoice.id}`));
+    expect(invoice).toMatchObject({ invoice: { customerRef: 'CUST-NEW', totalMinor: 42_000, amountDueMinor: 42_000 }, workflowId: null });
+  });
+});
+
 describe('invoice actions', () => {
   it('writes off an invoice without case', async () => {
     const [invoice] = await readAll('/v1/invoices?sort=number&customerRef=CUST-3', 1);
