@@ -143,7 +143,7 @@ export async function queueGroupedReminder(
     else deliveries.push({ ...step, outcome: status });
   }
 
-  // NOTE: holds are checked when the reminder is queued; a promise taken in the seconds before its batch leaves does not stop it.
+  // NOTE: promises, disputes and pauses are checked when the reminder is queued, so a promise taken in the seconds before its batch leaves does not stop it.
   if (delivery) {
     const queued = await queueReminder(deps, delivery);
     const steps = delivery.lines.map((line) => ({ workflowId: line.workflowId, stepKey: line.stepKey }));

@@ -25,7 +25,7 @@ export const envSchema = z
     TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
     /**
      * Cases the worker keeps in memory between their events (about 1.5 MiB each). Unset, the
-     * SDK sizes the cache from the heap limit; an evicted case is replayed from its history
+     * SDK sizes the cache from the heap limit. An evicted case is replayed from its history
      * when it wakes, so a smaller cache trades memory for CPU.
      */
     WORKER_MAX_CACHED_WORKFLOWS: optionalText.pipe(z.coerce.number<string>().int().min(0).optional()),

@@ -8,9 +8,9 @@ import { readAccount } from '../web/portal/account.js';
 import { applyDispute } from '../web/portal/answers.js';
 import type { ReplayEvent } from './timeline.js';
 
-// Applies the events of the timeline through the product's own services: the case start
-// of the API, the ledger's payment and credit-note writes that signal the case, and the
-// portal's dispute form, so the workflows receive the same calls as in production.
+// Applies the events of the timeline through the product's own services, so the workflows
+// receive the same calls as in production. Those are the API's case start, the ledger's
+// payment and credit-note writes that signal the case, and the portal's dispute form.
 
 export interface EventDeps {
   sql: Sql;

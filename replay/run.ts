@@ -95,7 +95,7 @@ async function dateCaseStarts(sql: Sql): Promise<void> {
 
 /**
  * Replays the files and calls `finish` with the replay database once the clock has
- * reached the end of the history; the database is dropped afterwards unless kept.
+ * reached the end of the history. The database is dropped afterwards unless kept.
  */
 export async function runReplay<T>(options: ReplayOptions, finish: ReplayFinish<T>): Promise<{ run: ReplayRun; result: T }> {
   const started = Date.now();

@@ -35,7 +35,7 @@ export function withoutPenalties(scenario: Scenario): Scenario {
 
 /**
  * Throws when the scenario claims late penalties but the rate table lacks a half-year
- * between the earliest due date and the end of the history: the step that claims them
+ * between the earliest due date and the end of the history. Otherwise the claiming step
  * would fail on every attempt and hold its case for the rest of the replay.
  */
 export function checkRateCoverage(scenario: Scenario, dueDates: CalendarDate[], endDate: CalendarDate, table: LatePaymentRateTable): void {

@@ -89,7 +89,7 @@ export const replayReportSchema = z.object({
     opened: count,
     resolved: count,
     openAtPeriodEnd: count,
-    /** Disputes still open when their case ended, paid or settled: the history says nothing of a resolution. */
+    /** Disputes still open when their case ended, paid or settled, because the history records no resolution. */
     closedWithCase: count.default(0),
   }),
   cashCollected: z.array(z.object({ currency: z.string().length(3), amountMinor: minor })),

@@ -32,7 +32,7 @@ async function send(method: string, url: string, body: string, headers: Record<s
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as { code: string; detail: string; errors?: { path: string; message: string }[] } };
 }
 
-/** The problem's detail with every field error, one per line, as a reader sees them. */
+/** Joins the problem's detail and field errors, one per line, as a reader reads them. */
 function problemText(problem: { detail: string; errors?: { path: string; message: string }[] }): string {
   return [problem.detail, ...(problem.errors ?? []).map((error) => `${error.path}: ${error.message}`)].join('\n');
 }

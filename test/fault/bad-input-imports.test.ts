@@ -34,7 +34,7 @@ async function upload(filename: string, content: Buffer, query = '') {
   return api.app.inject({ method: 'POST', url: `/v1/imports${query}`, payload: body.payload, headers: { ...api.as.write, ...body.headers } });
 }
 
-/** The problem's detail with every rejected row and field error, one per line, as a reader sees them. */
+/** Joins the problem's detail, rejected rows and field errors, one per line, as a reader reads them. */
 function problemText(problem: { detail: string; report?: { rejected: { reason: string }[] }; errors?: { path: string; message: string }[] }): string {
   const reasons = problem.report?.rejected.map((row) => row.reason) ?? [];
   const errors = problem.errors?.map((error) => `${error.path}: ${error.message}`) ?? [];

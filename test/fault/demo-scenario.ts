@@ -1,8 +1,8 @@
 import type { ScenarioInput } from '../../domain/scenario.js';
 
 /**
- * A demo scenario counted in minutes, any day and hour: its steps run at the case start
- * plus each offset. Later steps keep the cases asleep while a test breaks the processes.
+ * Builds a demo scenario counted in minutes, any day and hour: its steps run at the case
+ * start plus each offset. Later steps keep the cases asleep while a test breaks the processes.
  */
 export function faultScenario(id: string, steps: ScenarioInput['steps']): ScenarioInput {
   return {

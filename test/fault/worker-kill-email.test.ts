@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acceptedKeysByRecipient, actionsOfStep, rowTotals, statusesByKey } from './support/actions.js';
-import { FaultStack } from './support/fault-stack.js';
+import { FaultStack, waitUntil } from './support/fault-stack.js';
 import { faultScenario, OVERDUE_INVOICE } from './demo-scenario.js';
 
 // The worker process dies by SIGKILL while two reminders are on their way: one request
 // hangs at the provider, and the provider accepted the other, sent in a batch, but the
-// worker never got its answer. A new worker process takes over. Temporal retries each send once the lost
-// attempt misses its heartbeat timeout (20 seconds), so this test waits for it.
+// worker never received the response. A new worker process takes over. Temporal retries
+// each send once the lost attempt misses its heartbeat timeout (20 seconds).
 
 const SCENARIO = faultScenario('fault-email', [
   { key: 'r1', offsetMinutes: 0, channel: 'email', templateKey: 'reminder', tone: 'friendly' },
@@ -38,13 +38,13 @@ describe('worker killed during a send', () => {
     const heldInvoices = [await stack.invoice(held, { number: 'INV-G1', ...OVERDUE_INVOICE }), await stack.invoice(held, { number: 'INV-G2', ...OVERDUE_INVOICE })];
     const invoiceIds = [hangingInvoice.id, ...heldInvoices.map((invoice) => invoice.id)];
 
-    // The first request hangs at the provider; the worker dies before the provider answers it.
+    // The first request hangs at the provider, and the worker dies before the provider responds.
     stack.fake.answerNext({ kind: 'hang', milliseconds: 90_000 });
     await stack.startWorker();
     await stack.startCase(hangingInvoice.id);
     await waitUntil(() => stack.fake.emailRequests().length === 1, 'the hanging request');
 
-    // The grouped reminder of HELD is accepted by the provider; its answer never reaches the worker.
+    // The provider accepts the grouped reminder of HELD, but its response never reaches the worker.
     stack.proxy.holdNextAcceptedAnswer('ap@held.example');
     for (const invoice of heldInvoices) await stack.startCase(invoice.id);
     const heldAnswer = await stack.proxy.nextHeld();
@@ -65,9 +65,9 @@ describe('worker killed during a send', () => {
     expect(accepted.get('ap@hang.example')).toHaveLength(1);
     expect(accepted.get('ap@held.example')).toHaveLength(1);
     const statuses = statusesByKey(stack.fake);
-    // The hanging request got no answer; its retry went out under the same key.
+    // The hanging request got no response, and its retry went out under the same key.
     expect(statuses.get(accepted.get('ap@hang.example')?.[0] ?? '')).toEqual([0, 200]);
-    // The provider answered the held request, then answered its retry from its idempotency cache.
+    // The provider accepted the withheld request, then served its retry from its idempotency cache.
     expect(statuses.get(heldAnswer.idempotencyKey ?? '')).toEqual([200, 200]);
 
     for (const invoiceId of invoiceIds) {
@@ -81,11 +81,3 @@ describe('worker killed during a send', () => {
     expect(await rowTotals(stack.sql, invoiceIds)).toEqual({ messages: 2, message_invoices: 3, letters: 0, tasks: 0, carbon_lines: 2, case_ended: 3 });
   });
 });
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -37,7 +37,7 @@ function businessCustomer(ref: string) {
   });
 }
 
-/** Whether the case's performStep activity has started on a worker and not finished. */
+/** Returns true while the case's performStep activity has started on a worker and not finished. */
 async function isStepRunning(invoiceId: string): Promise<true | undefined> {
   const description = await stack.temporal.client.workflow.getHandle(dunningCaseWorkflowId(invoiceId)).describe();
   const running = description.raw.pendingActivities?.some((activity) => activity.activityType?.name === 'performStep' && activity.state === PENDING_ACTIVITY_STARTED);

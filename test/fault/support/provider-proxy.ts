@@ -1,10 +1,10 @@
 // An HTTP proxy between the worker and the fake Resend. It forwards every request, and
-// can hold back the provider's answer to chosen e-mails, so that a test kills the worker
-// after the provider accepted a message and before the worker heard of it.
+// can withhold the provider's response to chosen e-mails, so that a test kills the worker
+// after the provider accepted a message and before the worker received the response.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An answer the proxy held back: the provider accepted the e-mail, the worker never got the response. */
+/** A response the proxy withheld: the provider accepted the e-mail, the worker never received the response. */
 export interface HeldAnswer {
   recipient: string;
   idempotencyKey: string | null;
@@ -35,7 +35,7 @@ export class ProviderProxy {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Holds back the provider's next successful answer to an e-mail addressed to `recipient`, once. */
+  /** Withholds the provider's next successful response to an e-mail addressed to `recipient`, once. */
   holdNextAcceptedAnswer(recipient: string): void {
     this.holdFor.add(recipient.toLowerCase());
   }
@@ -74,7 +74,7 @@ export class ProviderProxy {
         outgoing.end(Buffer.concat(answerChunks));
       });
     });
-    // A worker killed mid-request closes its socket: the provider sees its connection close too.
+    // A worker killed mid-request closes its socket, so the connection to the provider closes too.
     outgoing.on('close', () => {
       if (!outgoing.writableEnded) upstreamRequest.destroy();
     });
