@@ -10,8 +10,8 @@ import { writeArHistory, type GeneratedInvoice } from '../support/ar-history.js'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 // Replays small histories through the command's own code path, then checks the replay
-// database with SQL of its own: no reminder after a payment or a dispute, one start and
-// at most one end per case, a carbon line per message and letter, grouped e-mails.
+// database with SQL of its own. It expects no reminder after a payment or a dispute, one
+// start and at most one end per case, a carbon line per message and letter, grouped e-mails.
 
 const FEC_FIXTURE = fileURLToPath(new URL('../fixtures/imports/fec_fr_producteur_jus_2023_pseudonymise.txt', import.meta.url));
 
