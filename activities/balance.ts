@@ -20,6 +20,23 @@ interface OpenDocument {
  * customer's open invoices of the same currency, oldest due date first.
  */
 export async function readInvoiceBalance(sql: Sql, invoiceId: string): Promise<InvoiceBalance> {
+  return (await readInvoiceShares(sql, invoiceId)).balance;
+}
+
+/** An invoice's balance with the parts of it that funds not yet allocated to it cover. */
+export interface InvoiceShares {
+  balance: InvoiceBalance;
+  customerId: string;
+  number: string;
+  /** Unallocated payments that name this invoice's number. */
+  hintedMinor: number;
+  /** The customer's unallocated cash, and on-account credit notes, that count against this invoice. */
+  fromCashMinor: number;
+  fromCreditMinor: number;
+}
+
+/** Reads the balance as {@link readInvoiceBalance} does, keeping apart the funds that cover it without an allocation. */
+export async function readInvoiceShares(sql: Sql, invoiceId: string): Promise<InvoiceShares> {
   const [invoice] = await sql<{ customer_id: string; currency: string }[]>`
     select customer_id, currency from invoices where id = ${invoiceId}`;
   if (!invoice) throw new Error(`invoice ${invoiceId} not found: was it deleted while its case ran?`);
@@ -73,30 +90,44 @@ export async function readInvoiceBalance(sql: Sql, invoiceId: string): Promise<I
     ].sort((left, right) => right.amount - left.amount);
 
     return {
-      invoiceId,
-      currency: document.currency,
-      originalMinor: document.total_minor,
-      paidMinor,
-      creditedMinor: document.credited_minor,
-      writtenOffMinor: document.written_off_minor,
-      unallocatedMinor,
-      dueMinor,
-      mainSettlement: settlements[0] && settlements[0].amount > 0 ? settlements[0].kind : 'none',
+      balance: {
+        invoiceId,
+        currency: document.currency,
+        originalMinor: document.total_minor,
+        paidMinor,
+        creditedMinor: document.credited_minor,
+        writtenOffMinor: document.written_off_minor,
+        unallocatedMinor,
+        dueMinor,
+        mainSettlement: settlements[0] && settlements[0].amount > 0 ? settlements[0].kind : 'none',
+      },
+      customerId: invoice.customer_id,
+      number: document.number,
+      hintedMinor: Math.min(document.hinted_minor, document.total_minor),
+      fromCashMinor: fromCash,
+      fromCreditMinor: fromCredit,
     };
   }
 
   // A cancelled invoice is not among the open documents: nothing is due on it.
-  const [cancelled] = await sql<{ total_minor: number; currency: string }[]>`select total_minor, currency from invoices where id = ${invoiceId}`;
+  const [cancelled] = await sql<{ total_minor: number; currency: string; number: string }[]>`select total_minor, currency, number from invoices where id = ${invoiceId}`;
   return {
-    invoiceId,
-    currency: cancelled?.currency ?? invoice.currency,
-    originalMinor: cancelled?.total_minor ?? 0,
-    paidMinor: 0,
-    creditedMinor: 0,
-    writtenOffMinor: 0,
-    unallocatedMinor: 0,
-    dueMinor: 0,
-    mainSettlement: 'none',
+    balance: {
+      invoiceId,
+      currency: cancelled?.currency ?? invoice.currency,
+      originalMinor: cancelled?.total_minor ?? 0,
+      paidMinor: 0,
+      creditedMinor: 0,
+      writtenOffMinor: 0,
+      unallocatedMinor: 0,
+      dueMinor: 0,
+      mainSettlement: 'none',
+    },
+    customerId: invoice.customer_id,
+    number: cancelled?.number ?? '',
+    hintedMinor: 0,
+    fromCashMinor: 0,
+    fromCreditMinor: 0,
   };
 }
 

@@ -3,6 +3,7 @@ import { insertCaseEvent, insertTask, insertWriteOff, markInvoiceCancelled, reco
 import type { ActivityDeps } from './deps.js';
 import { sendEmailBatch, type EmailBatchInput } from './email-batch.js';
 import { queueGroupedReminder, requestGroupedStep, sendGroupedReminder, type TemporalDeps } from './grouped-email.js';
+import { allocateOnAccountFunds } from './on-account.js';
 import { performDunningStep } from './steps.js';
 import type { CaseEventInput, CaseProjection, EndCaseInput, OpenTaskInput, PerformStepInput, WriteOffActivityInput } from './types.js';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps & { temporal?: TemporalDeps 
     endCase: (input: EndCaseInput) => recordCaseEnd(sql, input),
     openTask: (input: OpenTaskInput) => insertTask(sql, input),
     applyWriteOff: (input: WriteOffActivityInput) => insertWriteOff(sql, input),
+    allocateOnAccount: (input: { invoiceId: string }) => allocateOnAccountFunds(sql, input.invoiceId),
     cancelInvoice: (input: { invoiceId: string; author: string }) => markInvoiceCancelled(sql, input),
     performStep: (input: PerformStepInput) => performDunningStep(deps, input),
     requestGroupedStep: (input: Parameters<typeof requestGroupedStep>[1]) => requestGroupedStep({ ...deps, temporal: temporalOf(deps) }, input),

@@ -1,3 +1,4 @@
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -67,6 +68,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(problem.status).type('application/problem+json').send(problem);
     }
 
+    if (isTemporalUnavailable(error)) {
+      request.log.warn({ err: error }, 'Temporal request timed out or failed to connect');
+      const problem = new ApiError('dependency_unavailable', 'Temporal, which runs the dunning cases, is unavailable: nothing stored was lost; repeat the request in a minute');
+      return reply.code(503).header('retry-after', '30').type('application/problem+json').send(problem.toProblem(request.url));
+    }
+
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).type('application/problem+json').send({
       type: 'about:blank',
@@ -105,4 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBackofficeRoutes(app, deps);
   registerBackofficeReplayRoutes(app, deps);
   return app;
+}
+
+// gRPC status codes of a Temporal frontend that is down, overloaded or too slow to respond.
+const UNAVAILABLE_CODES = new Set([4, 8, 14]);
+
+function isTemporalUnavailable(error: unknown): boolean {
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(grpc) && UNAVAILABLE_CODES.has(grpc.code);
 }

@@ -187,6 +187,15 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
     rememberAction(state, { at: nowIso(), type: `step_fallback_${outcome.outcome}`, detail: `${step.key} by ${fallback.channel}` });
   };
 
+  /**
+   * Allocates the funds the balance counted without an allocation (a payment naming the
+   * invoice, cash or a credit note on account), so the ledger shows the invoice as settled
+   * as its case does. Cases started before this patch ended without it.
+   */
+  const allocateCountedFunds = async (balance: InvoiceBalance) => {
+    if (balance.unallocatedMinor > 0 && patched('allocate-counted-funds-at-end')) await ledger.allocateOnAccount({ invoiceId: input.invoiceId });
+  };
+
   if (!input.carried) await record('case_started', { scenarioId: scenario.id, scenarioVersion: scenario.version });
 
   for (;;) {
@@ -208,6 +217,7 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
 
     const balance = await readBalance();
     if (pending.writeOff && balance.dueMinor > 0) {
+      await allocateCountedFunds(balance);
       await ledger.applyWriteOff({
         invoiceId: input.invoiceId,
         amountMinor: balance.dueMinor,
@@ -218,7 +228,10 @@ export async function dunningCase(input: DunningCaseInput): Promise<{ terminalSt
       await readBalance();
       return end('written_off', pending.writeOff.reason);
     }
-    if (balance.dueMinor <= scenario.residualToleranceMinor) return end(settledState(balance));
+    if (balance.dueMinor <= scenario.residualToleranceMinor) {
+      await allocateCountedFunds(balance);
+      return end(settledState(balance));
+    }
 
     if (state.dispute) {
       state.status = 'disputed';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { errorResponses, idParamsSchema } from '../schemas.js';
 import type { CaseState } from '../../domain/case.js';
-import { readCase, startCaseForInvoice, updateCase, type CaseUpdateName } from '../services/cases.js';
+import { caseUpdateId, readCase, startCaseForInvoice, updateCase, type CaseUpdateName } from '../services/cases.js';
 
 /** URL segment of each case action and the workflow update it sends. */
 const ACTIONS: Record<string, CaseUpdateName> = {
@@ -72,7 +72,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const update = ACTIONS[request.params.action] as CaseUpdateName;
       const input = { author: 'api', source: 'api', ...request.body };
-      const state = await updateCase(sql, temporal, request.params.id, update, input);
+      const state = await updateCase(sql, temporal, request.params.id, update, input, caseUpdateId(request));
       request.log.info({ invoiceId: request.params.id, workflowId: state.workflowId, action: request.params.action, status: state.status }, 'case action applied');
       return { state };
     },

@@ -6,7 +6,7 @@ import type { Sql } from '../../db/client.js';
 import type { AppDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, idParamsSchema, invoiceSchema, invoiceStatusSchema, pageSchema } from '../schemas.js';
-import { updateCase } from '../services/cases.js';
+import { caseUpdateId, updateCase } from '../services/cases.js';
 import { pageQuerySchema, readPage, sortSchema, type Fragment } from '../services/lists.js';
 
 type Invoice = z.infer<typeof invoiceSchema>;
@@ -117,7 +117,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: AppDeps): void
     {
       schema: {
         summary: 'Write off the amount still due',
-        description: 'Sends the writeOff update to the running case, which records the write-off and ends; without a running case, records the write-off directly.',
+        description: 'Sends the writeOff update to the running case, which allocates the funds on account it counted, records the write-off of the rest and ends; without a running case, records the write-off directly. An Idempotency-Key makes a repeat after a 503 reach the case once.',
         tags: ['invoices'],
         params: idParamsSchema,
         body: writeOffBodySchema,
@@ -132,19 +132,21 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: AppDeps): void
 
       const [running] = await sql<{ workflow_id: string }[]>`select workflow_id from cases where invoice_id = ${invoiceId} and terminal_state is null`;
       if (running) {
-        await updateCase(sql, temporal, invoiceId, 'writeOff', { author, reason: request.body.reason });
-        request.log.info({ invoiceId, workflowId: running.workflow_id }, 'write-off sent to the case');
-        return { invoice: await readInvoice(sql, invoiceId), via: 'case' as const };
+        const state = await updateCase(sql, temporal, invoiceId, 'writeOff', { author, reason: request.body.reason }, caseUpdateId(request));
+        request.log.info({ invoiceId, workflowId: running.workflow_id, status: state.status }, 'write-off sent to the case');
+        if (state.status === 'written_off') return { invoice: await readInvoice(sql, invoiceId), via: 'case' as const };
+        // The case ended otherwise (settled, cancelled) before it acted on the write-off: the ledger decides what is left.
       }
 
-      if (before.amountDueMinor === 0) {
-        throw new ApiError('conflict', `invoice ${before.number} has nothing due (status ${before.status}): there is nothing to write off`);
+      const current = running ? await readInvoice(sql, invoiceId) : before;
+      if (current.amountDueMinor === 0) {
+        throw new ApiError('conflict', `invoice ${current.number} has nothing due (status ${current.status}): there is nothing to write off`);
       }
       await sql`
         insert into write_offs (invoice_id, amount_minor, reason, author, idempotency_key)
-        values (${invoiceId}, ${before.amountDueMinor}, ${request.body.reason}, ${author}, ${`api/${invoiceId}/write-off`})
+        values (${invoiceId}, ${current.amountDueMinor}, ${request.body.reason}, ${author}, ${`api/${invoiceId}/write-off`})
         on conflict (idempotency_key) do nothing`;
-      request.log.info({ invoiceId, amountMinor: before.amountDueMinor }, 'invoice written off without a case');
+      request.log.info({ invoiceId, amountMinor: current.amountDueMinor }, 'invoice written off without a case');
       return { invoice: await readInvoice(sql, invoiceId), via: 'ledger' as const };
     },
   );

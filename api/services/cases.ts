@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Sql } from '../../db/client.js';
 import type { CaseState } from '../../domain/case.js';
 import { dunningCaseWorkflowId } from '../../domain/ids.js';
@@ -45,6 +45,9 @@ export async function startCaseForInvoice(sql: Sql, temporal: TemporalHandle, in
   return { workflowId };
 }
 
+/** How long a case read waits for the live state before it returns the stored projection alone. */
+const CASE_QUERY_TIMEOUT_MS = 5_000;
+
 export async function findCase(sql: Sql, invoiceId: string): Promise<CaseRow> {
   const [row] = await sql<CaseRow[]>`select * from cases where invoice_id = ${invoiceId}`;
   if (!row) throw notFound('case of invoice', invoiceId);
@@ -59,12 +62,22 @@ export async function readCase(sql: Sql, temporal: TemporalHandle, invoiceId: st
   let live: CaseState | null = null;
   if (!row.terminal_state) {
     try {
-      live = await temporal.client.workflow.getHandle(row.workflow_id).query<CaseState>('caseState');
+      // A query waits for a worker to respond, so a busy or stopped worker would hold the read.
+      live = await temporal.client.withDeadline(Date.now() + CASE_QUERY_TIMEOUT_MS, () =>
+        temporal.client.workflow.getHandle(row.workflow_id).query<CaseState>('caseState'));
     } catch {
       live = null;
     }
   }
   return { case: row, state: live, history };
+}
+
+/**
+ * Derives the Temporal update id from the request's Idempotency-Key. A repeat after a timeout
+ * (whose 503 is not stored for replay) then reaches the case once.
+ */
+export function caseUpdateId(request: { idempotencyKey: string | null; apiKey?: { id: string } | null }): string | undefined {
+  return request.idempotencyKey && request.apiKey ? `api/${request.apiKey.id}/${request.idempotencyKey}` : undefined;
 }
 
 export type CaseUpdateName =
@@ -96,6 +109,9 @@ export async function updateCase(sql: Sql, temporal: TemporalHandle, invoiceId: 
       const [fresh] = await sql<{ terminal_state: string | null }[]>`select terminal_state from cases where invoice_id = ${invoiceId}`;
       row.terminal_state = fresh?.terminal_state ?? row.terminal_state;
       throw ended();
+    }
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      throw new ApiError('dependency_unavailable', `the case of invoice ${invoiceId} timed out on ${name} and may still apply it: read the case before you repeat the request, or repeat it with the same Idempotency-Key`);
     }
     throw error;
   }

@@ -26,12 +26,13 @@ export async function createTestApi(
   environment: TestWorkflowEnvironment,
   taskQueue = `api-test-${Date.now()}`,
   settings: Record<string, string> = {},
+  options: { logLevel?: string } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
   await ensureDefaultScenario(database.sql);
   const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'relance-api-')), ...settings });
   const temporal: TemporalHandle = { client: environment.client, connection: environment.connection, taskQueue, close: async () => {} };
-  const app = await buildApp({ env, sql: database.sql, temporal, logger: pino({ level: 'silent' }) });
+  const app = await buildApp({ env, sql: database.sql, temporal, logger: pino({ level: options.logLevel ?? process.env.TEST_API_LOG_LEVEL ?? 'silent' }, pino.destination(2)) });
   await app.ready();
 
   const as = {} as TestApi['as'];

@@ -49,7 +49,8 @@ beforeAll(async () => {
   schemathesis = await ensureSchemathesis();
   environment = await createDevEnvironment();
   const taskQueue = `api-fuzz-${Date.now()}`;
-  api = await createTestApi(environment, taskQueue);
+  // Errors go to stderr, so a server error the fuzzer finds shows its cause in the test output.
+  api = await createTestApi(environment, taskQueue, {}, { logLevel: 'error' });
   // A worker runs the cases that generated invoices start, so case reads and updates get a response.
   ({ worker } = await createWorker({ env: loadEnv({ NODE_ENV: 'test', TEMPORAL_ADDRESS: environment.address }), sql: api.database.sql, logger: pino({ level: 'silent' }), connection: environment.nativeConnection, taskQueue }));
   workerRun = worker.run();
@@ -77,6 +78,8 @@ describe('API fuzzing', () => {
     }
 
     // Case actions take free-form update inputs, which the workflow validates; they are tested with the workflow.
+    // FUZZ_SEED runs another seed by hand. The API bounds its own waits on Temporal (5 s for a
+    // case's live state), so the generous request timeout only absorbs a loaded machine.
     const result = await run(
       schemathesis.path,
       [
@@ -86,17 +89,15 @@ describe('API fuzzing', () => {
         '--max-examples', '8',
         '--max-time', '50',
         '--workers', '1',
-        '--seed', '20260301',
-        '--request-timeout', '10',
+        '--seed', process.env.FUZZ_SEED ?? '20260301',
+        '--request-timeout', '30',
         '--include-path-regex', '^/v1/(customers|invoices|payments|cases|scenarios|webhooks|api-keys|imports)',
-        // The case actions and the write-off send updates to running cases, which no worker runs here.
-        // NOTE: a fuzzed write-off once answered 500 on a running case; its cause is not known yet.
-        '--exclude-path-regex', '(/case/\\{action\\}|/write-off|/portal-link|/webhooks/resend)',
+        '--exclude-path-regex', '(/case/\\{action\\}|/portal-link|/webhooks/resend)',
         '--header', `Authorization: Bearer ${apiKey}`,
         '--no-color',
         '--suppress-health-check', 'all',
       ],
-      { cwd: root, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: root, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 },
     ).then(
       (output) => ({ code: 0, output: output.stdout }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: `${error.stdout}\n${error.stderr}` }),
