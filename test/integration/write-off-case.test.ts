@@ -7,7 +7,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadEnv } from '../../config/env.js';
+import { dunningCaseWorkflowId } from '../../domain/ids.js';
 import { createWorker } from '../../worker/worker.js';
+import { recordHistory } from '../support/histories.js';
 import { createDevEnvironment } from '../support/temporal.js';
 import { createTestApi, type TestApi } from './api-app.js';
 
@@ -107,6 +109,7 @@ describe('funds on account at the end of a case', () => {
     const invoice = await createInvoice('WO-CREDIT', 'WO-CREDIT-1', 10_000);
 
     expect(await waitForEnd(invoice)).toBe('settled_by_credit_note');
+    await recordHistory('on-account-credit-note-settles', environment.client.workflow.getHandle(dunningCaseWorkflowId(invoice)));
     const settled = await readInvoice(invoice);
     const response = await writeOff(invoice);
 
@@ -125,6 +128,8 @@ describe('funds on account at the end of a case', () => {
 
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ via: 'case', invoice: { status: 'written_off', amountDueMinor: 0, paidMinor: 4_000, writtenOffMinor: 6_000 } });
+    await waitForEnd(invoice);
+    await recordHistory('on-account-cash-write-off', environment.client.workflow.getHandle(dunningCaseWorkflowId(invoice)));
     const allocations = await api.database.sql<{ invoice_id: string; amount_minor: number }[]>`
       select invoice_id, amount_minor from allocations where payment_id = ${payment.paymentId}`;
     expect(allocations.map((row) => [row.invoice_id, Number(row.amount_minor)])).toEqual([[invoice, 4_000]]);
