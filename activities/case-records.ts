@@ -41,15 +41,59 @@ export async function recordCaseEnd(sql: Sql, input: EndCaseInput): Promise<{ em
   });
 }
 
-export async function insertTask(sql: Sql, input: OpenTaskInput): Promise<{ taskId: string }> {
+export interface InsertedTask {
+  taskId: string;
+  /** Id of the leader of the group the task joined, or null when the task leads its own group. */
+  groupId: string | null;
+}
+
+/** Task kinds a collector does once per customer: their open tasks form one group. */
+export const GROUPED_TASK_KINDS: readonly string[] = ['call', 'visit'];
+
+/** Returns the key of the per-customer advisory lock that orders task inserts and group completions. */
+export function taskGroupLockKey(customerId: string): string {
+  return `tasks/${customerId}`;
+}
+
+/**
+ * Inserts a task once per idempotency key and returns its id. A call or visit joins the
+ * group of the customer's open task of the same kind when that group's leader is still
+ * open, so the collector calls once about every invoice. Otherwise it leads a new group.
+ */
+export async function insertTask(sql: Sql, input: OpenTaskInput): Promise<InsertedTask> {
+  return sql.begin((transaction) => insertTaskInTransaction(transaction as unknown as Sql, input));
+}
+
+/**
+ * Does the work of insertTask inside the caller's transaction. The per-customer lock
+ * makes two cases of one customer that open a call at once join the same group, and
+ * makes a group completion (which takes the same lock) never miss a task that joins.
+ */
+export async function insertTaskInTransaction(sql: Sql, input: OpenTaskInput & { assignee?: string | null }): Promise<InsertedTask> {
+  await sql`select pg_advisory_xact_lock(hashtext(${taskGroupLockKey(input.customerId)}))`;
+
+  const [existing] = await sql<{ id: string; group_id: string | null }[]>`select id, group_id from tasks where idempotency_key = ${input.idempotencyKey}`;
+  if (existing) return { taskId: existing.id, groupId: existing.group_id };
+
+  let groupId: string | null = null;
+  if (GROUPED_TASK_KINDS.includes(input.kind)) {
+    const [group] = await sql<{ leader_id: string }[]>`
+      select leader.id as leader_id
+      from tasks member join tasks leader on leader.id = coalesce(member.group_id, member.id)
+      where member.customer_id = ${input.customerId} and member.kind = ${input.kind} and member.status = 'open' and leader.status = 'open'
+      order by leader.created_at, leader.id
+      limit 1`;
+    groupId = group?.leader_id ?? null;
+  }
+
   const [row] = await sql<{ id: string }[]>`
-    insert into tasks (idempotency_key, kind, workflow_id, invoice_id, customer_id, step_key, due_at, data)
+    insert into tasks (idempotency_key, kind, workflow_id, invoice_id, customer_id, step_key, due_at, assignee, data, group_id)
     values (${input.idempotencyKey}, ${input.kind}, ${input.workflowId}, ${input.invoiceId}, ${input.customerId},
-            ${input.stepKey ?? null}, ${input.dueAt}, ${sql.json((input.data ?? {}) as never)})
+            ${input.stepKey ?? null}, ${input.dueAt}, ${input.assignee ?? null}, ${sql.json((input.data ?? {}) as never)}, ${groupId})
     on conflict (idempotency_key) do update set idempotency_key = excluded.idempotency_key
     returning id`;
   if (!row) throw new Error(`task ${input.idempotencyKey} could not be stored`);
-  return { taskId: row.id };
+  return { taskId: row.id, groupId };
 }
 
 export async function insertWriteOff(sql: Sql, input: WriteOffActivityInput): Promise<void> {

@@ -13,8 +13,9 @@ const TASK_KIND = {
 
 /**
  * Performs one dunning step on its channel: an e-mail goes out, a letter enters the print
- * queue, and a call, visit or legal hand-off opens a task for a person. A step that claims
- * penalties records them first, so the message can show them.
+ * queue, and a call, visit or legal hand-off opens a task for a person. A call or visit
+ * joins the group of the customer's open call or visit, so a collector acts once per
+ * customer. A step that claims penalties records them first, so the message can show them.
  */
 export async function performDunningStep(deps: ActivityDeps, input: PerformStepInput): Promise<StepOutcome> {
   const claims = input.step.claimsPenalties
@@ -24,7 +25,7 @@ export async function performDunningStep(deps: ActivityDeps, input: PerformStepI
   if (input.step.channel === 'letter' || input.step.channel === 'registered_letter') return performLetterStep(deps, input);
 
   const kind = TASK_KIND[input.step.channel];
-  const { taskId } = await insertTask(deps.sql, {
+  const { taskId, groupId } = await insertTask(deps.sql, {
     idempotencyKey: input.idempotencyKey,
     kind,
     workflowId: input.workflowId,
@@ -34,6 +35,6 @@ export async function performDunningStep(deps: ActivityDeps, input: PerformStepI
     dueAt: input.actedAt,
     data: { channel: input.step.channel, templateKey: input.step.templateKey, dueMinor: input.balance.dueMinor, currency: input.balance.currency },
   });
-  deps.logger.info({ workflowId: input.workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: input.step.key, taskId }, 'task opened for a dunning step');
+  deps.logger.info({ workflowId: input.workflowId, invoiceId: input.invoiceId, customerId: input.customerId, stepKey: input.step.key, taskId, groupId }, 'task opened for a dunning step');
   return { outcome: 'task_opened', taskId };
 }

@@ -172,7 +172,7 @@ export async function openDisputesByAge(sql: Sql, query: DashboardQuery): Promis
   return (Object.keys(counts) as (keyof typeof counts)[]).map((bucket) => ({ bucket, count: counts[bucket] }));
 }
 
-/** Reminders sent in the period per channel: e-mails that carried an invoice, letters by kind, calls and visits done. */
+/** Reminders sent in the period per channel: e-mails that carried an invoice, letters by kind, calls and visits done (one per group of tasks). */
 export async function remindersPerChannel(sql: Sql, query: DashboardQuery): Promise<{ channel: string; count: number }[]> {
   const from = addDays(query.asOf, -7 * query.weeks + 1);
   return sql<{ channel: string; count: number }[]>`
@@ -182,7 +182,8 @@ export async function remindersPerChannel(sql: Sql, query: DashboardQuery): Prom
       union all
       select case when kind = 'formal_notice' then 'registered_letter' else 'letter' end from letters where queued_at::date between ${from} and ${query.asOf}
       union all
-      select case when kind = 'call' then 'phone' else 'visit' end from tasks
+      -- A call or visit covers every task of its group, one per invoice, so a group counts once.
+      select distinct on (coalesce(group_id, id)) case when kind = 'call' then 'phone' else 'visit' end from tasks
         where kind in ('call', 'visit') and status = 'done' and completed_at::date between ${from} and ${query.asOf}
     ) sent group by channel order by channel`;
 }

@@ -49,7 +49,11 @@ async function caseOutcomes(sql: Sql, period: ReplayPeriod, disputedAtEnd: Set<s
   return { total: rows.length, byOutcome };
 }
 
-/** Reminders per channel: e-mails sent, phone and visit tasks opened (not cancelled), reminder letters and formal notices printed. */
+/**
+ * Reminders per channel: e-mails sent, calls and visits opened (not cancelled, one per
+ * group of tasks, since a group is one call about all its invoices), reminder letters and
+ * formal notices printed.
+ */
 async function channelCounts(sql: Sql, period: ReplayPeriod): Promise<{ channels: ReplayReport['channels']; notDeliverable: number }> {
   const [row] = await sql<{ email: number; not_deliverable: number; phone: number; visit: number; letter: number; registered_letter: number }[]>`
     with scope as (${scopedInvoiceIds(sql, period)}),
@@ -60,8 +64,8 @@ async function channelCounts(sql: Sql, period: ReplayPeriod): Promise<{ channels
     select
       (select count(*) from emails where status <> 'not_deliverable')::int as email,
       (select count(*) from emails where status = 'not_deliverable')::int as not_deliverable,
-      (select count(*) from tasks where kind = 'call' and status <> 'cancelled' and invoice_id in (select id from scope))::int as phone,
-      (select count(*) from tasks where kind = 'visit' and status <> 'cancelled' and invoice_id in (select id from scope))::int as visit,
+      (select count(distinct coalesce(group_id, id)) from tasks where kind = 'call' and status <> 'cancelled' and invoice_id in (select id from scope))::int as phone,
+      (select count(distinct coalesce(group_id, id)) from tasks where kind = 'visit' and status <> 'cancelled' and invoice_id in (select id from scope))::int as visit,
       (select count(*) from letters where kind = 'reminder_letter' and invoice_id in (select id from scope))::int as letter,
       (select count(*) from letters where kind = 'formal_notice' and invoice_id in (select id from scope))::int as registered_letter`;
   const counts = row ?? { email: 0, not_deliverable: 0, phone: 0, visit: 0, letter: 0, registered_letter: 0 };
