@@ -14,7 +14,8 @@ import { registerPrintQueueRoutes } from './backoffice-print-queue.js';
 
 // The agenda, the back-office home page: open tasks due today or overdue (calls,
 // letters to post, visits, steps to confirm), disputes to resolve and promises falling
-// due, filterable by collector. Each task opens its page with the form that does it.
+// due, filterable by collector. A customer's calls, and its visits, are one row listing
+// every invoice. Each task opens its page with the form that does it.
 
 const idSchema = z.object({ id: z.uuid() });
 
@@ -66,14 +67,22 @@ async function agendaPage(request: FastifyRequest, deps: BackofficeDeps) {
   const filter = `<form method="get" action="/backoffice" class="inline"><div><label for="assignee">${h(messages.agenda.collector)}</label>`
     + `<select id="assignee" name="assignee">${options}</select></div><button type="submit">${h(messages.agenda.filter)}</button></form>`;
 
+  // A call or visit covers every invoice of its group: one row, each invoice with its balance, totals per currency.
   const taskRows = agenda.tasks
-    .map((task) => `<tr><td>${instant(task.dueAt, task.customerTimeZone, language)}</td><td>${h(messages.agenda.kinds[task.kind] ?? task.kind)}</td>`
-      + `<td>${h(task.customerName)}</td><td>${task.invoiceId ? `<a href="/backoffice/cases/${task.invoiceId}">${h(task.invoiceNumber ?? '')}</a>` : ''}</td>`
-      + `<td>${h(task.assignee ?? '')}</td><td><a href="/backoffice/tasks/${task.id}">${h(messages.agenda.open)}<span class="muted"> · ${h(messages.agenda.kinds[task.kind] ?? task.kind)} ${h(task.customerName)}</span></a></td></tr>`)
+    .map((task) => {
+      const invoices = task.invoices.length > 0
+        ? task.invoices.map((invoice) => `<a href="/backoffice/cases/${invoice.invoiceId}">${h(invoice.invoiceNumber)}</a> <span class="muted">${money(invoice.dueMinor, invoice.currency, language)}</span>`).join('<br>')
+        : task.invoiceId ? `<a href="/backoffice/cases/${task.invoiceId}">${h(task.invoiceNumber ?? '')}</a>` : '';
+      const totals = task.totals.map((total) => money(total.dueMinor, total.currency, language)).join('<br>');
+      return `<tr><td>${instant(task.dueAt, task.customerTimeZone, language)}</td><td>${h(messages.agenda.kinds[task.kind] ?? task.kind)}</td>`
+        + `<td>${h(task.customerName)}</td><td>${invoices}</td><td class="num">${totals}</td>`
+        + `<td>${h(task.assignee ?? '')}</td><td><a href="/backoffice/tasks/${task.id}">${h(messages.agenda.open)}<span class="muted"> · ${h(messages.agenda.kinds[task.kind] ?? task.kind)} ${h(task.customerName)}</span></a></td></tr>`;
+    })
     .join('');
   const tasks = agenda.tasks.length === 0
     ? `<p>${h(messages.agenda.noTasks)}</p>`
-    : `<table><thead><tr><th>${h(messages.agenda.due)}</th><th>${h(messages.agenda.kind)}</th><th>${h(messages.agenda.customer)}</th><th>${h(messages.agenda.invoice)}</th><th>${h(messages.agenda.assignee)}</th><th></th></tr></thead><tbody>${taskRows}</tbody></table>`;
+    : `<table><thead><tr><th>${h(messages.agenda.due)}</th><th>${h(messages.agenda.kind)}</th><th>${h(messages.agenda.customer)}</th><th>${h(messages.agenda.invoices)}</th>`
+      + `<th class="num">${h(messages.agenda.amountDue)}</th><th>${h(messages.agenda.assignee)}</th><th></th></tr></thead><tbody>${taskRows}</tbody></table>`;
 
   const disputeRows = disputes
     .map((dispute) => `<tr><td><a href="/backoffice/cases/${dispute.invoice_id}">${h(dispute.number)}</a></td><td>${h(dispute.customer)}</td>`
@@ -118,7 +127,10 @@ export function registerAgendaRoutes(office: FastifyInstance, deps: BackofficeDe
     const detail = await readTaskDetail(deps.sql, id, deps.env.COMPANY_NAME);
     const task = detail.task;
     const action = `/backoffice/tasks/${id}`;
-    const header = `<p>${h(task.customerName)}${task.invoiceId ? ` · <a href="/backoffice/cases/${task.invoiceId}">${h(task.invoiceNumber ?? '')}</a>` : ''} · ${instant(task.dueAt, task.customerTimeZone, language)}</p>`;
+    const invoiceLinks = task.invoices.length > 0
+      ? task.invoices.map((invoice) => `<a href="/backoffice/cases/${invoice.invoiceId}">${h(invoice.invoiceNumber)}</a>`).join(', ')
+      : task.invoiceId ? `<a href="/backoffice/cases/${task.invoiceId}">${h(task.invoiceNumber ?? '')}</a>` : '';
+    const header = `<p>${h(task.customerName)}${invoiceLinks ? ` · ${invoiceLinks}` : ''} · ${instant(task.dueAt, task.customerTimeZone, language)}</p>`;
 
     let form = '';
     if (task.status !== 'open') form = `<p class="notice">${h(messages.task.completed)}</p>`;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { createApiKey } from '../../api/services/api-keys.js';
 import { remindersPerChannel } from '../../api/services/dashboards.js';
+import { createUser } from '../../api/services/users.js';
 import { loadEnv } from '../../config/env.js';
 import { addDays, localDateOf } from '../../domain/dates.js';
 import type { ScenarioInput } from '../../domain/scenario.js';
@@ -116,6 +117,27 @@ const utcToday = () => new Date().toISOString().slice(0, 10);
 async function callsDoneToday(): Promise<number> {
   const channels = await remindersPerChannel(engine.db.sql, { asOf: utcToday(), currency: 'EUR', weeks: 1 });
   return channels.find((entry) => entry.channel === 'phone')?.count ?? 0;
+}
+
+const PASSWORD = 'correct horse battery staple';
+
+/** Signs a collector in to the back-office and returns the cookie header and CSRF token of the session. */
+async function backofficeSession(email: string): Promise<{ cookie: string; csrf: string }> {
+  await createUser(engine.db.sql, { email, role: 'collector', language: 'en', password: PASSWORD });
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+
+  const form = await app.inject({ method: 'GET', url: '/backoffice/sign-in' });
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/backoffice/sign-in',
+    headers: { cookie: cookieOf(form), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ csrf: csrfOf(form.body), email, password: PASSWORD, lang: 'en' }).toString(),
+  });
+  expect(signedIn.statusCode).toBe(303);
+  const cookie = cookieOf(signedIn);
+  const home = await app.inject({ method: 'GET', url: '/backoffice', headers: { cookie } });
+  return { cookie, csrf: csrfOf(home.body) };
 }
 
 describe('call groups', () => {
@@ -293,6 +315,41 @@ describe('call groups', () => {
     const events = await engine.db.sql<{ count: number }[]>`
       select count(*)::int as count from case_events where type = 'call_completed' and invoice_id = any(${seeded.invoices.map((invoice) => invoice.id)}::uuid[])`;
     expect(events[0]?.count).toBe(3);
+  });
+
+  test('back-office works the group', async () => {
+    const seeded = await seedCustomer('CG-OFFICE');
+    const session = await backofficeSession('collector.groups@example.com');
+
+    await engine.run(async () => {
+      const taskIds = await startCalls(seeded.invoices);
+      const leaderId = (await tasksOf(taskIds)).find((row) => row.group_id === null)?.id ?? '';
+      const memberId = taskIds.find((taskId) => taskId !== leaderId) ?? '';
+
+      const agenda = await app.inject({ method: 'GET', url: '/backoffice', headers: { cookie: session.cookie } });
+      const page = await app.inject({ method: 'GET', url: `/backoffice/tasks/${memberId}`, headers: { cookie: session.cookie } });
+      const form = new URLSearchParams({ csrf: session.csrf, action: 'complete', outcome: 'no_answer', durationMinutes: '3' });
+      const done = await app.inject({
+        method: 'POST',
+        url: `/backoffice/tasks/${memberId}`,
+        headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form.toString(),
+      });
+      await waitForSignals(seeded.invoices);
+
+      expect(agenda.statusCode).toBe(200);
+      expect(agenda.body.match(new RegExp(`/backoffice/tasks/(${taskIds.join('|')})"`, 'g'))).toEqual([`/backoffice/tasks/${leaderId}"`]);
+      for (const invoice of seeded.invoices) expect(agenda.body).toContain(`>${invoice.number}</a>`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('This task covers 3 invoices.');
+      expect(page.body).toContain('Total due (EUR):');
+      expect(page.body).toContain(`value="${GROUP_TOTAL}"`);
+      expect(done.statusCode).toBe(303);
+      expect((await tasksOf(taskIds)).map((row) => row.status)).toEqual(['done', 'done', 'done']);
+      for (const invoice of seeded.invoices) expect(await actionCount(invoice.id, 'task_completed')).toBe(1);
+    });
+
+    expect(await phoneLines(seeded.customerId)).toEqual([{ quantity: '3' }]);
   });
 
   test('call after completion starts a group', async () => {
