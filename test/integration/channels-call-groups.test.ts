@@ -24,6 +24,18 @@ const CALL_FIRST: ScenarioInput = {
   ],
 };
 
+/** A visit as soon as the case starts, then an e-mail ten hours later. */
+const VISIT_FIRST: ScenarioInput = {
+  id: 'visit-first-grouped',
+  version: 1,
+  name: { fr: 'Visite d’abord', en: 'Visit first' },
+  mode: 'demo',
+  steps: [
+    { key: 'visit', offsetMinutes: 0, channel: 'visit', templateKey: 'visit', tone: 'firm' },
+    { key: 'r2', offsetMinutes: 600, channel: 'email', templateKey: 'reminder', tone: 'firm' },
+  ],
+};
+
 /** Three invoices of one customer, oldest due date first, with their balances in EUR cents. */
 const INVOICES = [
   { suffix: '1', totalMinor: 64_000, daysLate: 40 },
@@ -39,6 +51,7 @@ let headers: { authorization: string };
 beforeAll(async () => {
   engine = await createEngine();
   await engine.scenario(CALL_FIRST);
+  await engine.scenario(VISIT_FIRST);
   const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', COMPANY_NAME: 'Relance Demo SAS' });
   app = await buildApp({ env, sql: engine.db.sql, temporal: engine.temporal, logger: silentLogger });
   await app.ready();
@@ -58,12 +71,12 @@ interface Seeded {
   invoices: { id: string; number: string; totalMinor: number }[];
 }
 
-async function seedCustomer(ref: string): Promise<Seeded> {
+async function seedCustomer(ref: string, scenarioId = CALL_FIRST.id): Promise<Seeded> {
   const customer = await engine.customer({
     externalRef: ref,
     name: 'Plâtrerie Industrielle SAS',
     language: 'fr',
-    scenarioId: CALL_FIRST.id,
+    scenarioId,
     contacts: [
       { role: 'main', name: 'Paul Icard', phone: '+33 1 23 45 67 89' },
       { role: 'invoicing', email: `billing@${ref.toLowerCase()}.example` },
@@ -350,6 +363,30 @@ describe('call groups', () => {
     });
 
     expect(await phoneLines(seeded.customerId)).toEqual([{ quantity: '3' }]);
+  });
+
+  test('visits group like calls', async () => {
+    const seeded = await seedCustomer('CG-VISIT', VISIT_FIRST.id);
+
+    await engine.run(async () => {
+      await Promise.all(seeded.invoices.map((invoice) => engine.startCase(invoice.id)));
+      const taskIds = await Promise.all(seeded.invoices.map((invoice) => waitFor(async () => {
+        const [task] = await engine.db.sql<{ id: string }[]>`select id from tasks where invoice_id = ${invoice.id} and kind = 'visit'`;
+        return task?.id;
+      }, 'the visit task')));
+
+      const agenda = await app.inject({ method: 'GET', url: `/v1/tasks?customerId=${seeded.customerId}&kind=visit`, headers });
+      const response = await app.inject({ method: 'POST', url: `/v1/tasks/${taskIds[1]}/complete`, headers, payload: { outcome: 'no_answer', distanceKm: 42 } });
+      await waitForSignals(seeded.invoices);
+
+      expect(agenda.json().tasks).toHaveLength(1);
+      expect(agenda.json().tasks[0].invoices).toHaveLength(3);
+      expect(response.statusCode).toBe(200);
+      expect((await tasksOf(taskIds)).map((row) => row.status)).toEqual(['done', 'done', 'done']);
+    });
+
+    const lines = await engine.db.sql<{ quantity: string }[]>`select quantity from carbon_ledger where customer_id = ${seeded.customerId} and channel = 'visit'`;
+    expect(lines).toEqual([{ quantity: '42' }]);
   });
 
   test('call after completion starts a group', async () => {
