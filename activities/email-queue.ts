@@ -58,6 +58,8 @@ export async function handOverToDispatcher(temporal: { client: () => Promise<Cli
   const client = await temporal.client();
   await client.workflow.signalWithStart('emailDispatch', {
     workflowId: dispatchWorkflowId,
+    // TODO: give the dispatcher a task queue and worker of its own. In a burst of thousands of
+    // cases, its workflow tasks wait behind theirs and the sending falls behind (docs/benchmarks.md).
     taskQueue: temporal.taskQueue,
     args: [{}],
     signal: 'dispatchEmail',

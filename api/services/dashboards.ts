@@ -53,6 +53,9 @@ export function weekEnds(query: DashboardQuery): CalendarDate[] {
  * Returns the aged balance at the end of each week: every invoice issued by that date
  * and not cancelled then, less its movements by that date, in the bucket of its days
  * past the due date on that date.
+ *
+ * NOTE: cash and credit notes on account count only once allocated (by an API client, or
+ * by a case as it ends), so until then the balance and the DSO include what they cover.
  */
 export async function agedBalanceSeries(sql: Sql, query: DashboardQuery): Promise<{ date: CalendarDate; balance: AgedBalance }[]> {
   const dates = weekEnds(query);
