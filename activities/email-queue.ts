@@ -53,14 +53,13 @@ export async function queueReminder(deps: ActivityDeps, delivery: ReminderDelive
  * Hands a queued message to the dispatcher of the current send slot, starting it if
  * needed. The dispatcher ignores a message it already has, so a retry is harmless.
  */
-export async function handOverToDispatcher(temporal: { client: () => Promise<Client>; taskQueue: string }, handoff: EmailHandoff & { handedOverAt: string }): Promise<{ dispatchWorkflowId: string }> {
+export async function handOverToDispatcher(temporal: { client: () => Promise<Client>; taskQueue: string; dispatchTaskQueue?: string }, handoff: EmailHandoff & { handedOverAt: string }): Promise<{ dispatchWorkflowId: string }> {
   const dispatchWorkflowId = emailDispatchWorkflowId(handoff.handedOverAt);
   const client = await temporal.client();
   await client.workflow.signalWithStart('emailDispatch', {
     workflowId: dispatchWorkflowId,
-    // TODO: give the dispatcher a task queue and worker of its own. In a burst of thousands of
-    // cases, its workflow tasks wait behind theirs and the sending falls behind (docs/benchmarks.md).
-    taskQueue: temporal.taskQueue,
+    // Its own queue, so that its workflow tasks do not wait behind those of the cases it serves.
+    taskQueue: temporal.dispatchTaskQueue ?? temporal.taskQueue,
     args: [{}],
     signal: 'dispatchEmail',
     signalArgs: [{ messageId: handoff.messageId, mailboxWorkflowId: handoff.mailboxWorkflowId }],

@@ -16,6 +16,8 @@ export interface TemporalDeps {
   /** Returns the client, connecting on first use, so that a worker that never groups e-mails opens no extra connection. */
   client: () => Promise<Client>;
   taskQueue: string;
+  /** Task queue of the send slots' dispatchers; the cases' queue when unset. */
+  dispatchTaskQueue?: string;
 }
 
 /** Hands an e-mail step to the customer's mailbox for its send slot, starting the mailbox if needed. */

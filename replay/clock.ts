@@ -1,6 +1,6 @@
 import type * as Testing from '@temporalio/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { WorkerStatus } from '@temporalio/worker';
 
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../domain/search-attributes.js';
 import { readManifest } from '../scripts/tools/manifest.mjs';
@@ -65,7 +65,7 @@ export async function advanceTo(env: TestWorkflowEnvironment, instant: string): 
   if (milliseconds > 0) await env.sleep(milliseconds);
 }
 
-function isIdle(worker: Worker): boolean {
+function isIdle(worker: { getStatus(): WorkerStatus }): boolean {
   const status = worker.getStatus();
   return status.numInFlightActivities === 0 && status.numInFlightWorkflowActivations === 0;
 }
@@ -76,7 +76,7 @@ function isIdle(worker: Worker): boolean {
  * NOTE: a task the server has queued but not yet handed to the worker is invisible here;
  * the consecutive polls leave it time to arrive.
  */
-export async function waitForIdle(worker: Worker): Promise<void> {
+export async function waitForIdle(worker: { getStatus(): WorkerStatus }): Promise<void> {
   let idlePolls = 0;
   while (idlePolls < IDLE_POLLS) {
     await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));

@@ -1,6 +1,7 @@
 import { connect } from '../db/client.js';
 import { loadEnv } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
+import { dispatchTaskQueueOf } from './worker-pair.js';
 import { createWorker, installRuntimeLogger } from './worker.js';
 
 const env = loadEnv();
@@ -14,7 +15,7 @@ if (!env.DATABASE_URL) {
 
 const sql = connect(env.DATABASE_URL);
 const { worker, connection } = await createWorker({ env, sql, logger });
-logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker started');
+logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, dispatchTaskQueue: dispatchTaskQueueOf(env.TEMPORAL_TASK_QUEUE), namespace: env.TEMPORAL_NAMESPACE }, 'worker started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

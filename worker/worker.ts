@@ -10,8 +10,10 @@ import { portalSecretOf, type Env } from '../config/env.js';
 import { loadLatePaymentRateTable } from '../config/rates/late-payment-rates.js';
 import { temporalConnectionOptions } from '../config/temporal.js';
 import { withHeartbeats } from './heartbeat.js';
+import { dispatchTaskQueueOf, WorkerPair } from './worker-pair.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const DISPATCH_CACHED_WORKFLOWS = 50;
 
 let runtimeInstalled = false;
 
@@ -55,8 +57,11 @@ export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
 }
 
-/** Creates the worker that runs dunning cases and their activities; the caller runs and shuts it down. */
-export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+/**
+ * Creates the workers that run dunning cases, mailboxes and e-mail dispatchers with their
+ * activities, on the task queue and on its dispatch queue. The caller runs and shuts them down.
+ */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: WorkerPair; connection: NativeConnection }> {
   const { env, sql, logger } = options;
   const connection = options.connection ?? (await NativeConnection.connect((await temporalConnectionOptions(env)) as NativeConnectionOptions));
   const taskQueue = options.taskQueue ?? env.TEMPORAL_TASK_QUEUE;
@@ -67,7 +72,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
       .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })));
   const activities = createActivities({
     sql,
-    temporal: { client: getClient, taskQueue },
+    temporal: { client: getClient, taskQueue, dispatchTaskQueue: dispatchTaskQueueOf(taskQueue) },
     logger,
     mailer: options.mailer ?? createMailer(env),
     company: { name: env.COMPANY_NAME, siren: env.COMPANY_SIREN, address: env.COMPANY_ADDRESS, senderEmail: env.COMPANY_SENDER_EMAIL, language: env.COMPANY_LANGUAGE },
@@ -75,13 +80,25 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     rateTable: loadLatePaymentRateTable(),
   });
 
-  const worker = await Worker.create({
+  // Both workers share one bundle, and one set of activities, so one rate limiter paces the provider.
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const registered = withHeartbeats(activities);
+  const cases = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: withHeartbeats(activities),
+    workflowBundle,
+    activities: registered,
     ...(env.WORKER_MAX_CACHED_WORKFLOWS === undefined ? {} : { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS }),
   });
-  return { worker, connection };
+  const dispatch = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: dispatchTaskQueueOf(taskQueue),
+    workflowBundle,
+    activities: registered,
+    // Each send slot has one dispatcher, and only a few slots overlap.
+    maxCachedWorkflows: DISPATCH_CACHED_WORKFLOWS,
+  });
+  return { worker: new WorkerPair(cases, dispatch), connection };
 }

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { WorkerPair } from '../../worker/worker-pair.js';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 
@@ -150,9 +151,9 @@ async function waitForNamespace(temporal: TemporalHandle): Promise<void> {
 }
 
 /** Runs the worker in this process until the stack stops. */
-export async function startWorker(stack: Stack, options: { mailer?: Mailer } = {}): Promise<Worker> {
+export async function startWorker(stack: Stack, options: { mailer?: Mailer } = {}): Promise<WorkerPair> {
   installRuntimeLogger(silentLogger);
-  const { worker, connection }: { worker: Worker; connection: NativeConnection } = await createWorker({
+  const { worker, connection }: { worker: WorkerPair; connection: NativeConnection } = await createWorker({
     env: stack.env,
     sql: stack.sql,
     logger: silentLogger,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { WorkerPair } from '../../worker/worker-pair.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -42,7 +42,7 @@ let api: TestApi;
 let baseUrl: string;
 let apiKey: string;
 let schemathesis: { path: string } | { missing: string };
-let worker: Worker;
+let worker: WorkerPair;
 let workerRun: Promise<void>;
 
 beforeAll(async () => {

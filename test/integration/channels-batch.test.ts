@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { OutboxMailer, ResendMailer, type Mailer } from '../../activities/mailer.js';
 import { RateLimitedMailer, ResendBatchSender } from '../../activities/resend-rate.js';
-import { customerMailboxWorkflowId, emailDispatchWorkflowId } from '../../domain/ids.js';
+import { customerMailboxWorkflowId, dunningCaseWorkflowId, emailDispatchWorkflowId } from '../../domain/ids.js';
+import { dispatchTaskQueueOf } from '../../worker/worker-pair.js';
 import { createEngine, emailsOf, PLAN_P1, waitFor, type Engine } from '../support/engine.js';
 import { FakeResend } from '../support/fake-resend.js';
 import { recordHistory } from '../support/histories.js';
@@ -133,6 +134,9 @@ describe('reminder bursts in batches', () => {
       expect(await mailbox.result()).toEqual({ messages: 1 });
       const dispatcher = engine.env.client.workflow.getHandle(emailDispatchWorkflowId('2025-06-23T07:00:10Z'));
       expect(await dispatcher.result()).toEqual({ batches: 1, messages: 3 });
+      // The dispatcher runs on a task queue of its own, beside the cases' queue.
+      const caseQueue = (await engine.env.client.workflow.getHandle(dunningCaseWorkflowId(grouped[0]!)).describe()).taskQueue;
+      expect((await dispatcher.describe()).taskQueue).toBe(dispatchTaskQueueOf(caseQueue));
       await recordHistory('customer-mailbox-batch-dispatch', mailbox);
       await recordHistory('email-dispatch-one-batch', dispatcher);
     });

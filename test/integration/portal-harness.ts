@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { WorkerPair } from '../../worker/worker-pair.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -71,7 +71,7 @@ export async function startPortalStack(extraEnv: Record<string, string> = {}): P
   });
   const temporal: TemporalHandle = { client: temporalEnv.client, connection: temporalEnv.connection, taskQueue, close: async () => {} };
 
-  const { worker }: { worker: Worker } = await createWorker({ env, sql: db.sql, logger: pino({ level: 'silent' }), mailer: new OutboxMailer(), connection: temporalEnv.nativeConnection, taskQueue });
+  const { worker }: { worker: WorkerPair } = await createWorker({ env, sql: db.sql, logger: pino({ level: 'silent' }), mailer: new OutboxMailer(), connection: temporalEnv.nativeConnection, taskQueue });
   const running = worker.run();
 
   const app = await buildApp({ env, sql: db.sql, temporal, logger });

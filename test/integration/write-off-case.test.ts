@@ -2,7 +2,7 @@
 // ledger had not allocated yet (cash and credit notes on account). The invoice must show
 // the same balance through the API as in its case.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { WorkerPair } from '../../worker/worker-pair.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +15,7 @@ import { createTestApi, type TestApi } from './api-app.js';
 
 let environment: TestWorkflowEnvironment;
 let api: TestApi;
-let worker: Worker;
+let worker: WorkerPair;
 let workerRun: Promise<void>;
 
 interface InvoiceView {
