@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from '../db/client.js';
 import { readInvoiceShares } from './balance.js';
 
@@ -38,30 +39,21 @@ export async function allocateOnAccountFunds(sql: Sql, invoiceId: string): Promi
       }
     };
 
+    // The customer's unallocated payments matching `filter`, oldest received first.
+    const payments = (filter: postgres.PendingQuery<postgres.Row[]>) => transaction<{ id: string; unallocated_minor: number }[]>`
+      select p.id, p.amount_minor - coalesce((select sum(a.amount_minor) from allocations a where a.payment_id = p.id), 0) as unallocated_minor
+      from payments p join customers c on c.external_ref = p.customer_ref
+      where c.id = ${shares.customerId} and p.currency = ${currency} and p.reversed_at is null and ${filter}
+      order by p.received_on, p.created_at, p.id`;
+
     if (shares.hintedMinor > 0) {
-      await take(
-        await transaction<{ id: string; unallocated_minor: number }[]>`
-          select p.id, p.amount_minor - coalesce((select sum(a.amount_minor) from allocations a where a.payment_id = p.id), 0) as unallocated_minor
-          from payments p join customers c on c.external_ref = p.customer_ref
-          where c.id = ${shares.customerId} and p.invoice_number = ${shares.number} and p.currency = ${currency} and p.reversed_at is null
-          order by p.received_on, p.created_at, p.id`,
-        shares.hintedMinor,
-        'payment_id',
-      );
+      await take(await payments(transaction`p.invoice_number = ${shares.number}`), shares.hintedMinor, 'payment_id');
     }
 
     if (shares.fromCashMinor > 0) {
-      await take(
-        await transaction<{ id: string; unallocated_minor: number }[]>`
-          select p.id, p.amount_minor - coalesce((select sum(a.amount_minor) from allocations a where a.payment_id = p.id), 0) as unallocated_minor
-          from payments p join customers c on c.external_ref = p.customer_ref
-          where c.id = ${shares.customerId} and p.currency = ${currency} and p.reversed_at is null
-            and (p.invoice_number is null or not exists (
-              select 1 from invoices i where i.customer_id = c.id and i.number = p.invoice_number))
-          order by p.received_on, p.created_at, p.id`,
-        shares.fromCashMinor,
-        'payment_id',
-      );
+      const onAccount = transaction`(p.invoice_number is null or not exists (
+        select 1 from invoices i where i.customer_id = c.id and i.number = p.invoice_number))`;
+      await take(await payments(onAccount), shares.fromCashMinor, 'payment_id');
     }
 
     if (shares.fromCreditMinor > 0) {
