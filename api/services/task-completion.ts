@@ -13,7 +13,7 @@ import { findTask, toTaskSummary, type TaskRow } from './tasks.js';
 
 // Completing a call or visit: the outcome code is stored on the task, the carbon ledger
 // gets the minutes or kilometres, the case history gets an event, and the running case
-// hears about it. A call covers every open task of its group (one per invoice of the
+// receives a signal. A call covers every open task of its group (one per invoice of the
 // customer), so each of those tasks is completed with the same outcome and each case
 // receives it, while the minutes count once. Outcome codes, not free text, because
 // the person called may read the notes through the GDPR right of access.
@@ -32,7 +32,7 @@ export const taskCompletionSchema = z.discriminatedUnion('outcome', [
     outcome: z.literal('reached_disputed'),
     reason: disputeReasonSchema,
     comment: z.string().trim().max(2000).optional(),
-    /** The invoices the customer disputes, among those of the call; every invoice of the call when omitted. */
+    /** Invoices the customer disputes, among those of the call. Every invoice of the call when omitted. */
     invoiceIds: z.array(z.uuid()).min(1).max(500).optional(),
     ...measureShape,
   }),

@@ -68,7 +68,7 @@ export async function promiseShares(sql: Sql, members: TaskRow[], completion: Ta
     });
   }
 
-  // Two tasks of one invoice (a call-back and a later step) tell the same case the same share.
+  // Two tasks of one invoice (a call-back and a later step) send the same share to the same case.
   let left = completion.amountMinor;
   const sharePerInvoice = new Map<string, number>();
   for (const member of members) {

@@ -1,27 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildApp } from '../../api/app.js';
-import { createApiKey } from '../../api/services/api-keys.js';
 import { updateCase } from '../../api/services/cases.js';
-import { loadEnv } from '../../config/env.js';
 import { addDays, localDateOf } from '../../domain/dates.js';
 import type { ScenarioInput } from '../../domain/scenario.js';
-import { createEngine, silentLogger, waitFor, type Engine } from '../support/engine.js';
+import { createEngine, waitFor, type Engine } from '../support/engine.js';
+import { callFirstScenario, startCollectorApi } from './collector-api.js';
 
 // Calls and visits from the collector's agenda: the task detail with the call script, and
 // the completion that writes the carbon line, the case event and signals the running case.
 
-/** A call as soon as the case starts, then an e-mail ten hours later, so the case is still running after the call. */
-const CALL_FIRST: ScenarioInput = {
-  id: 'call-first',
-  version: 1,
-  name: { fr: 'Appel d’abord', en: 'Call first' },
-  mode: 'demo',
-  steps: [
-    { key: 'call', offsetMinutes: 0, channel: 'phone', templateKey: 'call', tone: 'firm' },
-    { key: 'r2', offsetMinutes: 600, channel: 'email', templateKey: 'reminder', tone: 'firm' },
-  ],
-};
+const CALL_FIRST: ScenarioInput = callFirstScenario('call-first');
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -30,11 +18,7 @@ let headers: { authorization: string };
 beforeAll(async () => {
   engine = await createEngine();
   await engine.scenario(CALL_FIRST);
-  const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', COMPANY_NAME: 'Relance Demo SAS' });
-  app = await buildApp({ env, sql: engine.db.sql, temporal: engine.temporal, logger: silentLogger });
-  await app.ready();
-  const { key } = await createApiKey(engine.db.sql, { name: 'collector', scopes: ['write'] });
-  headers = { authorization: `Bearer ${key}` };
+  ({ app, headers } = await startCollectorApi(engine));
 });
 
 afterAll(async () => {
